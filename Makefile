@@ -1,0 +1,193 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Private memory nodes: kernel series, BPF programs, tools and tests.
+# `make help` lists the targets.
+
+ifeq ($(O),)
+OUT := $(CURDIR)/build
+else
+OUT := $(abspath $(O))
+endif
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CLANG ?= clang-19
+LLVM_STRIP ?= llvm-strip-19
+CC ?= gcc
+HOSTCC := gcc
+NPROC := $(shell nproc)
+JOBS ?= $(shell echo $$(($(NPROC) + 1)))
+
+# Kernel: Debian's linux-source-6.12 plus kernel-patch/, built out of tree.
+KSRC := $(OUT)/linux
+KOUT := $(OUT)/kbuild
+BZIMAGE := $(KOUT)/arch/x86/boot/bzImage
+VMLINUX := $(KOUT)/vmlinux
+PATCHES := $(sort $(wildcard kernel-patch/*.patch))
+SRC_STAMP := $(OUT)/.kernel-src.stamp
+# A fixed timestamp keeps the build reproducible: ccache hits across
+# clones, and pahole emits BTF in a stable order, so vmlinux.h is stable.
+KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) CC="ccache gcc" \
+	KBUILD_BUILD_TIMESTAMP=2000-01-01 KBUILD_BUILD_USER=np \
+	KBUILD_BUILD_HOST=np $(if $(filter 1,$(V)),V=1,-s)
+
+# libbpf and bpftool from the same tree.
+LIBBPF_OUT := $(OUT)/libbpf
+LIBBPF_A := $(LIBBPF_OUT)/libbpf.a
+LIBBPF_INC := $(LIBBPF_OUT)/include
+BPFTOOL_OUT := $(OUT)/bpftool
+BPFTOOL := $(BPFTOOL_OUT)/bpftool
+TOOLS_MAKE := $(MAKE) -s CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) \
+	EXTRA_CFLAGS=-Wno-unused-command-line-argument
+
+# BPF programs: policies in bpf/, test-only programs in tests/bpf/.
+BPF_SRCS := $(wildcard bpf/*.bpf.c tests/bpf/*.bpf.c)
+BPF_OBJS := $(patsubst %.bpf.c,$(OUT)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+BPF_SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-I$(CURDIR) -I$(CURDIR)/include -I$(LIBBPF_INC)
+
+# User space: test programs that run in the VM.
+USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I$(CURDIR)/include -I$(LIBBPF_INC) -I$(OUT)/bpf
+TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
+	$(wildcard tests/vm/progs/*.c))
+
+vpath %.bpf.c bpf tests/bpf
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
+	clean distclean checkpatch FORCE
+
+all:
+	$(Q)$(MAKE) --no-print-directory vmlinux-h
+	$(Q)$(MAKE) --no-print-directory progs
+
+help:
+	@echo 'Targets (output in $(OUT); O=DIR moves it, V=1 shows commands):'
+	@echo '  deps        install the Debian packages and virtme-ng (root)'
+	@echo '  kernel      unpack linux-source-6.12, apply kernel-patch/ with'
+	@echo '              git am, configure and build bzImage (ccache)'
+	@echo '  tools       build libbpf and bpftool from the same tree'
+	@echo '  vmlinux-h   regenerate the top-level vmlinux.h from the kernel BTF'
+	@echo '  progs       BPF objects, skeletons and test programs'
+	@echo '  all         vmlinux-h and progs (default)'
+	@echo '  vmtest      run the VM tests; T=name runs one'
+	@echo '  check       everything: deps, builds, host checks, VM tests'
+	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
+	@echo '  demo        boot a VM with a private node and place memory on it'
+	@echo '  clean       remove build products but keep the kernel build'
+	@echo '  distclean   remove $(OUT) entirely'
+
+deps:
+	$(Q)scripts/deps.sh
+
+# --- kernel ---------------------------------------------------------------
+
+$(SRC_STAMP): kernel-patch/series $(PATCHES) scripts/kernel-src.sh
+	$(Q)scripts/kernel-src.sh $(OUT) kernel-patch
+	$(Q)touch $@
+
+$(KOUT)/.config: $(SRC_STAMP) kernel-patch/config
+	$(call msg,CONFIG,vng --kconfig + kernel-patch/config)
+	$(Q)mkdir -p $(KOUT)
+	$(Q)cd $(KSRC) && vng --kconfig --config $(CURDIR)/kernel-patch/config \
+		O=$(KOUT) >$(OUT)/kconfig.log 2>&1 || \
+		{ cat $(OUT)/kconfig.log; exit 1; }
+	$(Q)scripts/check-config.sh $(KOUT)/.config kernel-patch/config
+
+kernel: $(KOUT)/.config
+	$(call msg,KERNEL,bzImage (a cold build takes 25-35 minutes on 2 cores))
+	$(Q)+$(KMAKE) -j$(JOBS) bzImage
+
+$(VMLINUX) $(BZIMAGE):
+	$(Q)$(MAKE) --no-print-directory kernel
+
+# --- libbpf, bpftool, vmlinux.h -------------------------------------------
+
+$(LIBBPF_A): $(SRC_STAMP)
+	$(call msg,LIB,libbpf.a)
+	$(Q)mkdir -p $(LIBBPF_OUT)
+	$(Q)+$(TOOLS_MAKE) -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF_OUT)/ \
+		BUILD_STATIC_ONLY=1 $(LIBBPF_A)
+	$(Q)+$(TOOLS_MAKE) -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF_OUT)/ \
+		DESTDIR=$(LIBBPF_OUT) prefix= install_headers
+	$(Q)touch $@
+
+$(BPFTOOL): $(SRC_STAMP)
+	$(call msg,BPFTOOL,bpftool)
+	$(Q)mkdir -p $(BPFTOOL_OUT)
+	$(Q)+$(TOOLS_MAKE) -C $(KSRC)/tools/bpf/bpftool \
+		OUTPUT=$(BPFTOOL_OUT)/ $(BPFTOOL)
+	$(Q)touch $@
+
+tools: $(LIBBPF_A) $(BPFTOOL)
+
+$(OUT)/vmlinux.h: $(VMLINUX) $(BPFTOOL)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# `make` refreshes the committed copy; `make check` only compares.
+vmlinux-h: $(OUT)/vmlinux.h
+	$(Q)cmp -s $< vmlinux.h || { cp $< vmlinux.h; \
+		echo "  UPDATE   vmlinux.h (commit it)"; }
+
+# --- BPF programs and user space ------------------------------------------
+
+progs: $(BPF_SKELS) $(TEST_PROGS)
+
+$(OUT)/bpf/%.bpf.o: %.bpf.c vmlinux.h $(LIBBPF_A) | $(OUT)/bpf
+	$(call msg,CLNG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o $(BPFTOOL)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen object $(@:.skel.h=.linked.o) $<
+	$(Q)$(BPFTOOL) gen skeleton $(@:.skel.h=.linked.o) name $* > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(OUT)/tests/%: tests/vm/progs/%.c $(LIBBPF_A) $(BPF_SKELS) | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -o $@ $< $(LIBBPF_A) \
+		-lelf -lz -lnuma
+
+$(OUT)/bpf $(OUT)/tests:
+	$(Q)mkdir -p $@
+
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/tests/*.d)
+
+# --- tests and demo -------------------------------------------------------
+
+checkpatch: $(SRC_STAMP)
+	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
+
+vmtest: progs $(BZIMAGE)
+	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+		--out $(OUT)/vmtest $(if $(T),--only $(T))
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory tools $(OUT)/vmlinux.h
+	$(Q)$(MAKE) --no-print-directory progs
+	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory progs
+	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+		--out $(OUT)/demo --demo
+
+clean:
+	$(Q)rm -rf $(OUT)/bpf $(OUT)/tests $(OUT)/vmtest $(OUT)/demo \
+		$(OUT)/vmlinux.h
+
+distclean:
+	$(Q)rm -rf $(OUT)

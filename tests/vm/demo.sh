@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The demo run by `make demo`, inside the VM.
+P=$NP_NODE
+sys=/sys/devices/system/node
+echo "== The memory-only node $P was claimed as a private node =="
+printf '  %-22s %s\n' has_memory "$(cat $sys/has_memory)" \
+	has_normal_memory "$(cat $sys/has_normal_memory)" \
+	has_private_memory "$(cat $sys/has_private_memory)"
+echo
+echo "== numactl --hardware =="
+numactl --hardware | sed 's/^/  /'
+echo
+echo "== A plain allocation never lands on node $P =="
+"$NP_BIN/alloc_trace" -o /tmp/t1 "$NP_START" "$NP_SIZE" -- memhog -r1 256M >/dev/null
+echo "  memhog 256M:                      $(cat /tmp/t1)"
+"$NP_BIN/alloc_trace" -o /tmp/t2 "$NP_START" "$NP_SIZE" -- \
+	numactl --membind="$P" memhog -r1 256M >/dev/null
+echo "  numactl --membind=$P memhog 256M:   $(cat /tmp/t2)"
+echo
+echo "== A workload bound with mbind(MPOL_BIND, {$P}) =="
+mkfifo /tmp/demo-go
+"$NP_BIN/nptest" hold "$P" 128 </tmp/demo-go >/tmp/demo-hold 2>&1 &
+pid=$!
+exec 3>/tmp/demo-go
+for _ in $(seq 1 60); do grep -q ready /tmp/demo-hold && break; sleep 1; done
+echo "  its 128M mapping in /proc/$pid/numa_maps:"
+grep -E "N$P=" /proc/$pid/numa_maps | sed 's/^/    /'
+echo "  numastat -p $pid (MB per node):"
+numastat -p $pid 2>/dev/null | grep -E '^(Node|Total|Private|Heap|Stack)' |
+	sed 's/^/    /'
+echo "  node $P meminfo:"
+grep -E 'MemTotal|MemUsed' $sys/node$P/meminfo | sed 's/^/    /'
+echo go >&3
+exec 3>&-
+wait $pid
+echo
+echo "== Where the pages were, by move_pages(2) =="
+sed -n 's/^# \(before\|after\):/  \1:/p' /tmp/demo-hold | head -n 1

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest.sh TEST OUTDIR BINDIR TIMEOUT
+#
+# Runs inside the VM (PID 1's child, as root).  Turns the memory-only NUMA
+# node into a private node with the test driver, runs one test script
+# from tests/vm/t/ (or the demo), and leaves in OUTDIR:
+#   output  what the test printed     rc     its exit status
+#   dmesg   the whole kernel log      setup  the node claim log
+set -u
+test=$1 out=$2 bin=$3 tmo=$4
+here=$(dirname "$(readlink -f "$0")")
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+export NP_BIN=$bin NP_OUT=$out NP_TESTS=$here
+
+finish() {
+	dmesg >"$out/dmesg" 2>&1
+	echo "$1" >"$out/rc"
+	sync
+	exit 0
+}
+
+# The node QEMU made memory-only is reserved by memmap= on the command
+# line; find it in the SRAT and claim the whole of it.
+claim() {
+	local line nid start end size
+	line=$(dmesg | grep -E 'ACPI: SRAT: Node [0-9]+ PXM [0-9]+ \[mem' |
+		sed -n 's/.*Node \([0-9]*\) PXM.*\[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2 \3/p' |
+		while read -r nid start end; do
+			[ -d "/sys/devices/system/node/node$nid" ] ||
+				echo "$nid $start $end"
+		done | head -n 1)
+	if [ -z "$line" ]; then
+		echo "no memory-only node left offline by memmap= in SRAT" >&2
+		return 1
+	fi
+	read -r nid start end <<<"$line"
+	size=$(printf '0x%x' $((end - start + 1)))
+	echo "claiming node $nid [$start-$end] as private memory"
+	echo "$nid $start $size" >/sys/kernel/debug/private_node_test/add ||
+		return 1
+	grep -qw "$nid" /sys/devices/system/node/has_private_memory || {
+		echo "node $nid is not in has_private_memory" >&2
+		return 1
+	}
+	echo "NP_NODE=$nid NP_START=$start NP_SIZE=$size" >"$out/node.env"
+}
+
+if ! claim >"$out/setup" 2>&1; then
+	cat "$out/setup"
+	finish 3
+fi
+# shellcheck disable=SC1091
+. "$out/node.env"
+export NP_NODE NP_START NP_SIZE
+
+if [ "$test" = demo ]; then
+	script=$here/demo.sh
+else
+	script=$here/t/$test.sh
+fi
+timeout -k 10 "$tmo" bash "$script" >"$out/output" 2>&1
+rc=$?
+[ "$test" = demo ] && cat "$out/output"
+finish $rc

@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the VM tests: one virtme-ng guest per test, TAP on stdout.
+#
+#   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
+#         [--list]
+#
+# Each guest (TCG, no KVM) has two nodes with one CPU each and a third,
+# memory-only node whose range is reserved with memmap=, so that the test
+# driver can claim it as a private node (tests/vm/guest.sh).  A test is a
+# script tests/vm/t/NAME.sh whose header gives a description and may give
+# a timeout in seconds:
+#   # description: ...
+#   # timeout: 300
+# A test fails if it exits non-zero, times out, or if the guest kernel log
+# shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
+# VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
+set -u
+here=$(dirname "$(readlink -f "$0")")
+kernel= bin= out= only= demo=0 list=0
+
+usage() {
+	sed -n 's/^#   \?//p' "$0" | sed -n '2,4p'
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift ;;
+	--bin) bin=$2; shift ;;
+	--out) out=$2; shift ;;
+	--only) only=$2; shift ;;
+	--demo) demo=1 ;;
+	--list) list=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+tests=$(cd "$here/t" && ls -- *.sh | sed 's/\.sh$//')
+if [ $list = 1 ]; then
+	for t in $tests; do
+		printf '%-16s %s\n' "$t" \
+			"$(sed -n 's/^# description: //p' "$here/t/$t.sh")"
+	done
+	exit 0
+fi
+if [ -z "$kernel" ] || [ -z "$bin" ] || [ -z "$out" ]; then
+	usage >&2
+	exit 2
+fi
+if [ ! -f "$kernel" ]; then
+	echo "run.sh: kernel image $kernel not found (make kernel)" >&2
+	exit 2
+fi
+if ! command -v vng >/dev/null; then
+	echo "run.sh: vng not found (make deps)" >&2
+	exit 2
+fi
+if [ -n "$only" ]; then
+	for t in ${only//,/ }; do
+		if [ ! -f "$here/t/$t.sh" ]; then
+			echo "run.sh: no test '$t'; tests are:" $tests >&2
+			exit 2
+		fi
+	done
+	tests=${only//,/ }
+fi
+kernel=$(readlink -f "$kernel")
+bin=$(readlink -f "$bin")
+mkdir -p "$out"
+out=$(readlink -f "$out")
+
+# Two ordinary nodes with a CPU each, one memory-only node.  On q35 with
+# 3G the first 2G sit below 4G and the third node at 4G: reserve it.
+VM_ARGS=(--disable-kvm --cpus 2 --memory 3G
+	--numa 1G,cpus=0 --numa 1G,cpus=1 --numa 1G
+	--append 'memmap=1G$0x100000000')
+BOOT_ALLOWANCE=120
+
+# Patterns in the guest kernel log that fail a test.
+BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_OOM|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|soft lockup|hard LOCKUP|blocked for more than|page dumped because|list_add corruption|list_del corruption'
+
+# run_one NAME TIMEOUT DIR: boot a guest for one test.
+run_one() {
+	local name=$1 tmo=$2 dir=$3
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
+		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
+		--rwdir="$dir=$dir" \
+		--exec "$here/guest.sh $name $dir $bin $tmo" \
+		</dev/null >"$dir/console" 2>&1
+	echo $? >"$dir/vng-rc"
+}
+
+if [ $demo = 1 ]; then
+	echo "Booting a VM with a private node (TCG, about a minute)..."
+	run_one demo 600 "$out"
+	if [ -f "$out/output" ]; then
+		cat "$out/output"
+	else
+		echo "demo: the VM did not run the demo, see $out/console" >&2
+		exit 1
+	fi
+	[ "$(cat "$out/rc" 2>/dev/null)" = 0 ]
+	exit
+fi
+
+n=0 failed=0
+total=$(echo $tests | wc -w)
+echo "TAP version 13"
+echo "1..$total"
+for t in $tests; do
+	n=$((n + 1))
+	tmo=$(sed -n 's/^# timeout: //p' "$here/t/$t.sh")
+	tmo=${tmo:-300}
+	dir=$out/$t
+	echo "# [$n/$total] $t: booting (timeout ${tmo}s)" >&2
+	start=$(date +%s)
+	run_one "$t" "$tmo" "$dir"
+	secs=$(($(date +%s) - start))
+	reason=
+	if [ ! -f "$dir/rc" ]; then
+		reason="the VM did not finish (vng exit $(cat "$dir/vng-rc")), see $dir/console"
+	elif [ "$(cat "$dir/rc")" = 124 ]; then
+		reason="timed out after ${tmo}s"
+	elif [ "$(cat "$dir/rc")" = 3 ]; then
+		reason="could not claim the private node: $(tail -n 1 "$dir/setup")"
+	elif [ "$(cat "$dir/rc")" != 0 ]; then
+		reason="exit status $(cat "$dir/rc")"
+	fi
+	bad=$(grep -hE "$BAD_LOG" "$dir/dmesg" "$dir/console" 2>/dev/null |
+		head -n 3)
+	if [ -n "$bad" ]; then
+		reason="${reason:+$reason; }kernel log: $(echo "$bad" | head -n 1)"
+	fi
+	# The test's own TAP lines, indented as subtests.
+	[ -f "$dir/output" ] && sed 's/^/    /' "$dir/output"
+	if [ -z "$reason" ]; then
+		echo "ok $n - $t (${secs}s)"
+	else
+		echo "not ok $n - $t (${secs}s): $reason"
+		[ -n "$bad" ] && echo "$bad" | sed 's/^/    # /'
+		failed=$((failed + 1))
+	fi
+done
+[ $n = 0 ] && exit 4
+[ $failed = 0 ]

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: removing the private node's memory evacuates its pages; bad removals change nothing
+# timeout: 600
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+ctl=/sys/kernel/debug/private_node_test
+sys=/sys/devices/system/node
+
+# A process holds 64M of data on the private node through MPOL_BIND.
+mkfifo /tmp/np-go
+"$NP_BIN/nptest" hold "$P" 64 </tmp/np-go >/tmp/np-hold.log 2>&1 &
+holder=$!
+exec 3>/tmp/np-go
+for _ in $(seq 1 120); do
+	grep -q ready /tmp/np-hold.log && break
+	sleep 1
+done
+ok $(grep -q "^ok - holding" /tmp/np-hold.log; echo $?) \
+	"a process holds 64M on node $P"
+
+# A range that was never added is refused and nothing changes.
+! echo "$P $NP_START 0x8000000" >$ctl/remove 2>/dev/null
+ok $? "removing a range that was not added fails"
+ok $([ "$(cat $sys/has_private_memory)" = "$P" ]; echo $?) \
+	"node $P is still private after the refused removal"
+
+start=$(date +%s)
+echo "$P $NP_START $NP_SIZE" >$ctl/remove
+ok $? "removing all of node $P's memory succeeds ($(($(date +%s) - start))s)"
+ok $([ -z "$(cat $sys/has_private_memory)" ]; echo $?) \
+	"has_private_memory is empty afterwards"
+ok $([ -z "$(cat $ctl/ranges)" ]; echo $?) "the driver holds no range"
+
+echo go >&3
+exec 3>&-
+wait $holder
+ok $? "the holder's data was moved intact to ordinary nodes"
+sed 's/^/# hold: /' /tmp/np-hold.log
+
+# The node can be claimed again and used.
+echo "$P $NP_START $NP_SIZE" >$ctl/add
+ok $? "node $P can be claimed again"
+"$NP_BIN/nptest" place "$P" 16 >/tmp/np-place.log 2>&1
+ok $? "memory can be placed on node $P again"
+done_testing
