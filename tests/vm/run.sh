@@ -72,10 +72,14 @@ bin=$(readlink -f "$bin")
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-# Two ordinary nodes with a CPU each, one memory-only node.  On q35 with
-# 3G the first 2G sit below 4G and the third node at 4G: reserve it.
+# Two ordinary nodes with a CPU each, one memory-only node farther away.
+# On q35 with 3G the first 2G sit below 4G and the third node at 4G:
+# reserve it.  One socket per CPU, or the guest warns that CPUs sharing a
+# cache sit on different nodes.
 VM_ARGS=(--disable-kvm --cpus 2 --memory 3G
 	--numa 1G,cpus=0 --numa 1G,cpus=1 --numa 1G
+	--numa-distance 0,1=20 --numa-distance 0,2=30 --numa-distance 1,2=30
+	--qemu-opts='-smp 2,sockets=2,cores=1,threads=1'
 	--append 'memmap=1G$0x100000000')
 BOOT_ALLOWANCE=120
 
