@@ -27,14 +27,18 @@ SEC("tracepoint/kmem/mm_page_alloc")
 int count_alloc(struct trace_event_raw_mm_page_alloc *ctx)
 {
 	__u64 pfn = ctx->pfn, nr = 1ULL << ctx->order;
+	__u64 gfp = ctx->gfp_flags;
+
+	/* Keep clang from re-deriving ctx + offset: the verifier refuses it. */
+	barrier_var(gfp);
 
 	__sync_fetch_and_add(&total_pages, nr);
 	if (pfn < start_pfn || pfn >= end_pfn)
 		return 0;
 	__sync_fetch_and_add(&private_pages, nr);
-	if (!(ctx->gfp_flags & NP_GFP_PRIVATE))
+	if (!(gfp & NP_GFP_PRIVATE))
 		__sync_fetch_and_add(&unflagged_pages, nr);
-	if (!(ctx->gfp_flags & NP_GFP_MOVABLE))
+	if (!(gfp & NP_GFP_MOVABLE))
 		__sync_fetch_and_add(&unmovable_pages, nr);
 	return 0;
 }

@@ -56,6 +56,12 @@ static void check(bool cond, const char *fmt, ...)
 		failures++;
 }
 
+/* The error text for a failed call, nothing for a successful one. */
+static const char *why(long r)
+{
+	return r < 0 ? strerror(errno) : "done";
+}
+
 static unsigned long mask_of(int a, int b)
 {
 	unsigned long m = 1UL << a;
@@ -131,14 +137,17 @@ static void print_where(const char *what, long counts[MAX_NODES])
 	printf("\n");
 }
 
-/* Pages numa_maps reports for the VMA at @addr on @node, -1 if none. */
-static long numa_maps_pages(void *addr, int node, long *other)
+/*
+ * Pages numa_maps reports for the VMA at @addr on @node, -1 if there is no
+ * such VMA; *total gets the pages it reports on all nodes.
+ */
+static long numa_maps_pages(void *addr, int node, long *total)
 {
 	char line[4096], key[16];
 	long found = -1;
 	FILE *f;
 
-	*other = 0;
+	*total = 0;
 	f = fopen("/proc/self/numa_maps", "r");
 	if (!f)
 		return -1;
@@ -153,8 +162,8 @@ static long numa_maps_pages(void *addr, int node, long *other)
 		     tok = strtok_r(NULL, " \n", &save)) {
 			if (!strncmp(tok, key, strlen(key)))
 				found = atol(tok + strlen(key));
-			else if (tok[0] == 'N' && strchr(tok, '='))
-				*other += atol(strchr(tok, '=') + 1);
+			if (tok[0] == 'N' && strchr(tok, '='))
+				*total += atol(strchr(tok, '=') + 1);
 		}
 		break;
 	}
@@ -166,24 +175,23 @@ static int cmd_place(int node, long mb)
 {
 	size_t len = mb * MB;
 	unsigned long mask = mask_of(node, -1);
-	long counts[MAX_NODES], bad, other, nm;
+	long counts[MAX_NODES], bad, total, nm, r;
 	char *p = map_anon(len);
 
 	if (!p)
 		return 1;
-	check(mbind(p, len, MPOL_BIND, &mask, MAX_NODES, 0) == 0,
-	      "mbind(MPOL_BIND, {%d}) accepted (%s)", node,
-	      strerror(errno));
+	r = mbind(p, len, MPOL_BIND, &mask, MAX_NODES, 0);
+	check(r == 0, "mbind(MPOL_BIND, {%d}): %s", node, why(r));
 	touch(p, len, 1);
 	bad = where(p, len, counts);
 	print_where("placed", counts);
 	check(bad == 0 && counts[node] == (long)(len / page_size),
 	      "move_pages query: all %lu pages on node %d",
 	      len / page_size, node);
-	nm = numa_maps_pages(p, node, &other);
-	check(nm == (long)(len / page_size) && other == nm,
+	nm = numa_maps_pages(p, node, &total);
+	check(nm == (long)(len / page_size) && total == nm,
 	      "numa_maps: N%d=%ld of %lu pages, %ld on all nodes", node, nm,
-	      len / page_size, other);
+	      len / page_size, total);
 	munmap(p, len);
 	return 0;
 }
@@ -243,7 +251,7 @@ static int cmd_policy(int node)
 {
 	size_t len = 16 * MB;
 	unsigned long nodemask;
-	long counts[MAX_NODES], bad;
+	long counts[MAX_NODES], bad, r;
 	int rc;
 	char *p;
 
@@ -268,10 +276,10 @@ static int cmd_policy(int node)
 		return 1;
 	touch(p, len, 3);
 	nodemask = mask_of(node, -1);
-	check(mbind(p, len, MPOL_BIND, &nodemask, MAX_NODES,
-		    MPOL_MF_MOVE | MPOL_MF_STRICT) == 0,
-	      "mbind(MPOL_BIND, {%d}, MPOL_MF_MOVE) (%s)", node,
-	      strerror(errno));
+	r = mbind(p, len, MPOL_BIND, &nodemask, MAX_NODES,
+		  MPOL_MF_MOVE | MPOL_MF_STRICT);
+	check(r == 0, "mbind(MPOL_BIND, {%d}, MPOL_MF_MOVE): %s", node,
+	      why(r));
 	bad = where(p, len, counts);
 	print_where("after mbind move", counts);
 	check(bad == 0 && counts[node] == (long)(len / page_size),
@@ -292,15 +300,15 @@ static int cmd_policy(int node)
 		}
 		/* The range is bound to the node; lift that first. */
 		mbind(p, len, MPOL_DEFAULT, NULL, 0, 0);
-		check(move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE) == 0,
-		      "move_pages(2) to node 0 (%s)", strerror(errno));
+		r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
+		check(r == 0, "move_pages(2) to node 0: %s", why(r));
 		bad = where(p, len, counts);
 		check(bad == 0 && counts[0] == (long)n,
 		      "move_pages(2) moved every page to node 0");
 		for (unsigned long i = 0; i < n; i++)
 			nodes[i] = node;
-		check(move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE) == 0,
-		      "move_pages(2) to node %d (%s)", node, strerror(errno));
+		r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
+		check(r == 0, "move_pages(2) to node %d: %s", node, why(r));
 		bad = where(p, len, counts);
 		print_where("after move_pages", counts);
 		check(bad == 0 && counts[node] == (long)n,
@@ -310,10 +318,10 @@ static int cmd_policy(int node)
 		nodemask = mask_of(1, -1);
 		{
 			unsigned long from = mask_of(node, -1);
-			long r = migrate_pages(0, MAX_NODES, &from, &nodemask);
 
-			check(r >= 0, "migrate_pages(2) {%d} -> {1} (%s)",
-			      node, strerror(errno));
+			r = migrate_pages(0, MAX_NODES, &from, &nodemask);
+			check(r >= 0, "migrate_pages(2) {%d} -> {1}: %s", node,
+			      why(r));
 		}
 		bad = where(p, len, counts);
 		check(bad == 0 && counts[1] == (long)n,
@@ -323,9 +331,9 @@ static int cmd_policy(int node)
 			unsigned long from = mask_of(1, -1);
 
 			nodemask = mask_of(node, -1);
-			check(migrate_pages(0, MAX_NODES, &from, &nodemask) >= 0,
-			      "migrate_pages(2) {1} -> {%d} (%s)", node,
-			      strerror(errno));
+			r = migrate_pages(0, MAX_NODES, &from, &nodemask);
+			check(r >= 0, "migrate_pages(2) {1} -> {%d}: %s", node,
+			      why(r));
 		}
 		bad = where(p, len, counts);
 		print_where("after migrate_pages", counts);

@@ -21,26 +21,30 @@ oom_before=$(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)
 echo "# node $P MemUsed before: $used_before pages"
 
 cat >$work/load.sh <<'LOAD'
-set -x
+set -e
 w=$1
-# Page cache: write and read back a file on a real filesystem.
+cd $w/tmpfs
+echo "page cache: 400M written to and read back from ext4"
 dd if=/dev/urandom of=$w/ext4/file bs=1M count=400 status=none
 sync
 echo 3 >/proc/sys/vm/drop_caches
 cat $w/ext4/file >/dev/null
-# tmpfs (shmem) pages.
+echo "tmpfs: 500M"
 dd if=/dev/zero of=$w/tmpfs/fill bs=1M count=500 status=none
-# Slab: dentries and inodes.
-choom -n 1000 -- stress-ng --dentry 2 --dentries 20000 --timeout 20s -q
+echo "slab: dentries and inodes"
+choom -n 1000 -- stress-ng --temp-path $w/tmpfs --dentry 2 \
+	--dentries 20000 --timeout 20s -q
 mkdir -p $w/tmpfs/many
 for i in $(seq 1 3000); do : >$w/tmpfs/many/f$i; done
 # Anonymous memory past what the ordinary nodes have: the OOM killer
 # must act, and must not find the private node.
-choom -n 1000 -- stress-ng --vm 2 --vm-bytes 90% --vm-keep --timeout 40s -q
-choom -n 1000 -- memhog 2500M
-exit 0
+echo "anon: stress-ng --vm, then memhog 2500M until the OOM killer acts"
+choom -n 1000 -- stress-ng --temp-path $w/tmpfs --vm 2 --vm-bytes 90% \
+	--vm-keep --timeout 40s -q || echo "stress-ng --vm ended: $?"
+choom -n 1000 -- memhog 2500M >/dev/null || echo "memhog ended: $?"
 LOAD
 run_traced $work/trace.env bash $work/load.sh $work >$work/load.log 2>&1
+ok $? "the load ran to its end"
 sed 's/^/# load: /' $work/load.log | tail -n 25
 . $work/trace.env
 
