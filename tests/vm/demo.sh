@@ -27,13 +27,23 @@ for _ in $(seq 1 60); do grep -q ready /tmp/demo-hold && break; sleep 1; done
 echo "  its 128M mapping in /proc/$pid/numa_maps:"
 grep -E "N$P=" /proc/$pid/numa_maps | sed 's/^/    /'
 echo "  numastat -p $pid (MB per node):"
-numastat -p $pid 2>/dev/null | grep -E '^(Node|Total|Private|Heap|Stack)' |
+numastat -p $pid 2>/dev/null | grep -E 'Node 0|^(Total|Private)' |
 	sed 's/^/    /'
 echo "  node $P meminfo:"
 grep -E 'MemTotal|MemUsed' $sys/node$P/meminfo | sed 's/^/    /'
 echo go >&3
 exec 3>&-
 wait $pid
+st=$?
+
+plain=$(sed -n 's/.*private_pages=\([0-9]*\).*/\1/p' /tmp/t1)
+bound=$(sed -n 's/.*private_pages=\([0-9]*\).*/\1/p' /tmp/t2)
 echo
-echo "== Where the pages were, by move_pages(2) =="
-sed -n 's/^# \(before\|after\):/  \1:/p' /tmp/demo-hold | head -n 1
+echo "== Summary =="
+echo "  node $P is private: has_private_memory=$(cat $sys/has_private_memory)," \
+	"has_memory=$(cat $sys/has_memory)"
+echo "  memhog 256M without a policy put $plain pages on node $P"
+echo "  numactl --membind=$P memhog 256M put $bound pages on node $P"
+echo "  the mbind-bound 128M workload had every page on node $P:" \
+	"$([ $st = 0 ] && echo yes || echo NO)"
+[ "$plain" = 0 ] && [ "$bound" -ge 65536 ] && [ $st = 0 ]

@@ -35,8 +35,11 @@ ok $([ -z "$(cat $ctl/ranges)" ]; echo $?) "the driver holds no range"
 echo go >&3
 exec 3>&-
 wait $holder
-ok $? "the holder's data was moved intact to ordinary nodes"
+ok $? "the holder's data is intact"
 sed 's/^/# hold: /' /tmp/np-hold.log
+after=$(sed -n 's/^# after://p' /tmp/np-hold.log)
+[ -n "$after" ] && ! echo "$after" | grep -q " N$P="
+ok $? "its pages were moved to ordinary nodes:$after"
 
 # The node can be claimed again and used.
 echo "$P $NP_START $NP_SIZE" >$ctl/add
