@@ -64,7 +64,7 @@ vpath %.bpf.c bpf tests/bpf
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
-	clean distclean checkpatch FORCE
+	clean distclean checkpatch check-series FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -82,6 +82,7 @@ help:
 	@echo '  vmtest      run the VM tests; T=name runs one'
 	@echo '  check       everything: deps, builds, host checks, VM tests'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
+	@echo '  check-series  build what the series touches after each patch'
 	@echo '  demo        boot a VM with a private node and place memory on it'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
@@ -168,6 +169,9 @@ $(OUT)/bpf $(OUT)/tests:
 
 checkpatch: $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
+
+check-series: $(KOUT)/.config
+	$(Q)scripts/check-series-builds.sh $(OUT)
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \

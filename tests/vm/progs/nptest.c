@@ -40,7 +40,7 @@ static long page_size;
 static int failures;
 
 static void check(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));	/* __printf() is kernel-only */
 
 static void check(bool cond, const char *fmt, ...)
 {
@@ -444,8 +444,7 @@ static int cmd_badinput(int node)
 
 	if (!p)
 		return 1;
-	/* A possible node with no memory, or failing that, a node past
-	 * every possible one. */
+	/* The first node that is not online: no memory of any kind. */
 	for (int i = 0; i < MAX_NODES && absent < 0; i++) {
 		char path[64];
 
