@@ -58,6 +58,9 @@ USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(CURDIR)/include -I$(LIBBPF_INC) -I$(OUT)/bpf
 TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 	$(wildcard tests/vm/progs/*.c))
+# The kernel's own mm selftests that the VM runs, from the same tree.
+SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests)
+KHDR := $(KOUT)/usr/include
 
 vpath %.bpf.c bpf tests/bpf
 
@@ -143,7 +146,7 @@ vmlinux-h: $(OUT)/vmlinux.h
 
 # --- BPF programs and user space ------------------------------------------
 
-progs: $(BPF_SKELS) $(TEST_PROGS)
+progs: $(BPF_SKELS) $(TEST_PROGS) $(SELFTESTS)
 
 $(OUT)/bpf/%.bpf.o: %.bpf.c vmlinux.h $(LIBBPF_A) | $(OUT)/bpf
 	$(call msg,CLNG-BPF,$@)
@@ -160,7 +163,17 @@ $(OUT)/tests/%: tests/vm/progs/%.c $(LIBBPF_A) $(BPF_SKELS) | $(OUT)/tests
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -o $@ $< $(LIBBPF_A) \
 		-lelf -lz -lnuma
 
-$(OUT)/bpf $(OUT)/tests:
+$(KHDR)/linux/mempolicy.h: $(KOUT)/.config
+	$(call msg,HEADERS,$(KHDR))
+	$(Q)$(KMAKE) headers
+
+$(OUT)/tests/selftests/%: $(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
+	$(call msg,SELFTEST,$@)
+	$(Q)$(MAKE) -s -C $(KSRC)/tools/testing/selftests/mm \
+		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
+		>$@.log 2>&1 || { cat $@.log; exit 1; }
+
+$(OUT)/bpf $(OUT)/tests $(OUT)/tests/selftests:
 	$(Q)mkdir -p $@
 
 -include $(wildcard $(OUT)/bpf/*.d $(OUT)/tests/*.d)

@@ -61,3 +61,65 @@ in_list() {
 	done
 	return 1
 }
+
+# --- node policies (the test driver's debugfs files) ----------------------
+
+NP_DBG=/sys/kernel/debug/private_node_test
+NP_TRACE=/sys/kernel/tracing
+
+# np_policy "FLAGS [admit=V] [migrate=V]" | none: give the private node the
+# test driver's C policy, or the built-in one back.  Fails as the write does.
+np_policy() {
+	echo "$NP_NODE $*" 2>/dev/null >"$NP_DBG/policy"
+}
+
+# np_caps CAPS: declare the capabilities of the private node's device.
+np_caps() {
+	echo "$NP_NODE $1" 2>/dev/null >"$NP_DBG/device"
+}
+
+# np_sys FILE: a file of the private node's sysfs directory.
+np_sys() {
+	cat "/sys/devices/system/node/node$NP_NODE/private/$1"
+}
+
+# np_stat NAME: a counter of the private node.
+np_stat() {
+	np_sys stat | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# kv KEY LINE: the value of KEY=VALUE in LINE; fails if it is not there.
+kv() {
+	local w
+	for w in $2; do
+		if [ "${w%%=*}" = "$1" ]; then
+			echo "${w#*=}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# trace_start EVENT [FILTER]: record tracepoint EVENT ("system/name") from
+# an empty buffer, with an optional filter.
+trace_start() {
+	mountpoint -q "$NP_TRACE" || mount -t tracefs nodev "$NP_TRACE"
+	echo "${2:-0}" >"$NP_TRACE/events/$1/filter"
+	echo 1 >"$NP_TRACE/events/$1/enable"
+	echo >"$NP_TRACE/trace"
+}
+
+# trace_count PATTERN: lines of the trace buffer that match PATTERN.
+trace_count() {
+	grep -c -- "$1" "$NP_TRACE/trace"
+}
+
+# log_mark, then log_since: the kernel log lines printed in between.  The
+# log itself is kept whole for the scan that follows every test.
+log_mark() {
+	NP_LOG_MARK=$(dmesg | wc -l)
+}
+
+log_since() {
+	dmesg | tail -n +$((NP_LOG_MARK + 1))
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * npops: single memory operations on a private node, for the VM tests of
+ * node policies.  Each prints what happened as KEY=VALUE lines for the
+ * calling script to judge against the policy it set; the script knows
+ * whether an operation should work.
+ *
+ *   npops fault NODE bind|preferred MB
+ *	mbind a fresh range to NODE and touch it.
+ *	mbind=ERR sigbus=0|1 on_node=PAGES pages=PAGES
+ *   npops move NODE MB
+ *	touch a range on this CPU's node, then move_pages(2) it to NODE.
+ *	ret=RET on_node=PAGES pages=PAGES
+ *   npops migrate NODE MB
+ *	touch a range on this CPU's node, then migrate_pages(2) the whole
+ *	process from the ordinary nodes to NODE.
+ *	ret=RET on_node=PAGES pages=PAGES
+ *   npops mbindmove NODE MB
+ *	touch a range on this CPU's node, then mbind(MPOL_MF_MOVE) it to
+ *	NODE.  mbind=ERR on_node=PAGES pages=PAGES
+ *   npops hold NODE MB [TARGET]
+ *	fill a range bound to NODE with a pattern, print "ready" and wait
+ *	for a line on stdin; then, with TARGET, move_pages(2) it there.
+ *	Checks the pattern.  ret=RET on_node=PAGES on_target=PAGES intact=0|1
+ *   npops frag NODE MB
+ *	fill a range bound to NODE, free every other page of it, print
+ *	"ready on_node=PAGES" and wait for a line on stdin.
+ *   npops numab NODE MB SECONDS
+ *	move a range from this CPU's node to NODE, then keep touching it
+ *	for SECONDS.  start=PAGES end=PAGES (on NODE)
+ *   npops pin NODE MB
+ *	fill a range bound to NODE, then pin it long-term by registering it
+ *	as an io_uring buffer.  pin=ERR before=PAGES after=PAGES (on NODE)
+ *
+ * ERR is 0 or an errno name.  Exit status 0 when the operation could be
+ * attempted, 1 on setup failures, 2 on usage errors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/io_uring.h>
+#include <numaif.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nplib.h"
+
+static sigjmp_buf bus_env;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_env, 1);
+}
+
+static const char *err_name(long r)
+{
+	return r < 0 ? strerrorname_np(errno) : "0";
+}
+
+/* Pages of [p, p + len) on @node. */
+static long on_node(char *p, size_t len, int node)
+{
+	long counts[MAX_NODES];
+
+	where(p, len, counts);
+	return counts[node];
+}
+
+/* Touch [p, p + len) unless that raises SIGBUS; return whether it did. */
+static bool touch_or_sigbus(char *p, size_t len)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	bool bus = false;
+
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(bus_env, 1))
+		bus = true;
+	else
+		touch(p, len, 3);
+	signal(SIGBUS, SIG_DFL);
+	return bus;
+}
+
+static int cmd_fault(int node, const char *mode, size_t len)
+{
+	unsigned long mask = mask_of(node, -1);
+	char *p = map_anon(len);
+	long r;
+	bool bus = false;
+
+	if (!p)
+		return 1;
+	r = mbind(p, len, strcmp(mode, "bind") ? MPOL_PREFERRED : MPOL_BIND,
+		  &mask, MAX_NODES, 0);
+	if (!r)
+		bus = touch_or_sigbus(p, len);
+	printf("mbind=%s sigbus=%d on_node=%ld pages=%zu\n", err_name(r), bus,
+	       r ? 0 : on_node(p, len, node), len / page_size);
+	return 0;
+}
+
+/* A range whose pages are on the node of this CPU, or NULL. */
+static char *local_range(size_t len)
+{
+	char *p = map_anon(len);
+
+	if (p)
+		touch(p, len, 4);
+	return p;
+}
+
+static int cmd_move(int node, size_t len)
+{
+	unsigned long i, n = len / page_size;
+	char *p = local_range(len);
+	void **pages = calloc(n, sizeof(*pages));
+	int *nodes = calloc(n, sizeof(*nodes));
+	int *status = calloc(n, sizeof(*status));
+	long r;
+
+	if (!p || !pages || !nodes || !status)
+		return 1;
+	for (i = 0; i < n; i++) {
+		pages[i] = p + i * page_size;
+		nodes[i] = node;
+	}
+	r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
+	printf("ret=%ld on_node=%ld pages=%lu\n", r < 0 ? -errno : r,
+	       on_node(p, len, node), n);
+	return 0;
+}
+
+static int cmd_migrate(int node, size_t len)
+{
+	unsigned long to = mask_of(node, -1), from = 0;
+	char *p = local_range(len);
+	long counts[MAX_NODES], r;
+
+	if (!p)
+		return 1;
+	where(p, len, counts);
+	for (int i = 0; i < MAX_NODES; i++)
+		if (counts[i])
+			from |= 1UL << i;
+	r = syscall(SYS_migrate_pages, 0, MAX_NODES, &from, &to);
+	printf("ret=%ld on_node=%ld pages=%zu\n", r < 0 ? -errno : r,
+	       on_node(p, len, node), len / page_size);
+	return 0;
+}
+
+static int cmd_mbindmove(int node, size_t len)
+{
+	unsigned long mask = mask_of(node, -1);
+	char *p = local_range(len);
+	long r;
+
+	if (!p)
+		return 1;
+	r = mbind(p, len, MPOL_BIND, &mask, MAX_NODES, MPOL_MF_MOVE);
+	printf("mbind=%s on_node=%ld pages=%zu\n", err_name(r),
+	       on_node(p, len, node), len / page_size);
+	return 0;
+}
+
+/* mbind [p, p + len) to @node and fill it with a pattern. */
+static int fill_on(char *p, size_t len, int node)
+{
+	unsigned long mask = mask_of(node, -1);
+
+	if (mbind(p, len, MPOL_BIND, &mask, MAX_NODES, 0)) {
+		perror("mbind");
+		return -1;
+	}
+	for (size_t off = 0; off < len; off++)
+		p[off] = (char)(off * 7 + off / page_size);
+	return 0;
+}
+
+static int cmd_hold(int node, size_t len, int target)
+{
+	unsigned long i, n = len / page_size;
+	char line[64], *p = map_anon(len);
+	long r = 0, wrong = 0;
+
+	if (!p || fill_on(p, len, node))
+		return 1;
+	printf("ready on_node=%ld\n", on_node(p, len, node));
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	if (target >= 0) {
+		void **pages = calloc(n, sizeof(*pages));
+		int *nodes = calloc(n, sizeof(*nodes));
+		int *status = calloc(n, sizeof(*status));
+
+		if (!pages || !nodes || !status)
+			return 1;
+		for (i = 0; i < n; i++) {
+			pages[i] = p + i * page_size;
+			nodes[i] = target;
+		}
+		r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
+		if (r < 0)
+			r = -errno;
+	}
+	for (size_t off = 0; off < len; off++)
+		if (p[off] != (char)(off * 7 + off / page_size))
+			wrong++;
+	printf("ret=%ld on_node=%ld on_target=%ld intact=%d\n", r,
+	       on_node(p, len, node),
+	       target >= 0 ? on_node(p, len, target) : 0, wrong == 0);
+	return 0;
+}
+
+static int cmd_frag(int node, size_t len)
+{
+	char line[64], *p = map_anon(len);
+
+	if (!p || fill_on(p, len, node))
+		return 1;
+	/* Holes everywhere: compaction has pages to move. */
+	for (size_t off = 0; off < len; off += 2 * page_size)
+		madvise(p + off, page_size, MADV_DONTNEED);
+	printf("ready on_node=%ld\n", on_node(p, len, node));
+	fflush(stdout);
+	return fgets(line, sizeof(line), stdin) ? 0 : 1;
+}
+
+static int cmd_numab(int node, size_t len, int seconds)
+{
+	unsigned long i, n = len / page_size;
+	char *p = local_range(len);
+	void **pages = calloc(n, sizeof(*pages));
+	int *nodes = calloc(n, sizeof(*nodes));
+	int *status = calloc(n, sizeof(*status));
+	time_t end;
+	long start;
+
+	if (!p || !pages || !nodes || !status)
+		return 1;
+	for (i = 0; i < n; i++) {
+		pages[i] = p + i * page_size;
+		nodes[i] = node;
+	}
+	if (move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE) < 0) {
+		perror("move_pages");
+		return 1;
+	}
+	start = on_node(p, len, node);
+	end = time(NULL) + seconds;
+	while (time(NULL) < end)
+		for (size_t off = 0; off < len; off += page_size)
+			p[off]++;
+	printf("start=%ld end=%ld pages=%lu\n", start, on_node(p, len, node),
+	       n);
+	return 0;
+}
+
+static int cmd_pin(int node, size_t len)
+{
+	struct io_uring_params params = { 0 };
+	struct iovec iov;
+	char *p = map_anon(len);
+	long before, r;
+	int ring;
+
+	if (!p || fill_on(p, len, node))
+		return 1;
+	before = on_node(p, len, node);
+	ring = syscall(SYS_io_uring_setup, 4, &params);
+	if (ring < 0) {
+		perror("io_uring_setup");
+		return 1;
+	}
+	iov.iov_base = p;
+	iov.iov_len = len;
+	/* Registered buffers are pinned with FOLL_LONGTERM. */
+	r = syscall(SYS_io_uring_register, ring, IORING_REGISTER_BUFFERS, &iov,
+		    1);
+	printf("pin=%s before=%ld after=%ld pages=%zu\n", err_name(r), before,
+	       on_node(p, len, node), len / page_size);
+	close(ring);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: npops fault NODE bind|preferred MB | move NODE MB\n"
+		"             | migrate NODE MB | mbindmove NODE MB\n"
+		"             | hold NODE MB [TARGET] | numab NODE MB SECONDS\n"
+		"             | frag NODE MB | pin NODE MB\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int node;
+	size_t len;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 4)
+		return usage();
+	cmd = argv[1];
+	node = atoi(argv[2]);
+	if (node < 0 || node >= MAX_NODES)
+		return usage();
+	len = atol(argv[argc == 5 && !strcmp(cmd, "fault") ? 4 : 3]) * MB;
+	if (!len)
+		return usage();
+
+	if (!strcmp(cmd, "fault") && argc == 5)
+		return cmd_fault(node, argv[3], len);
+	if (!strcmp(cmd, "move") && argc == 4)
+		return cmd_move(node, len);
+	if (!strcmp(cmd, "migrate") && argc == 4)
+		return cmd_migrate(node, len);
+	if (!strcmp(cmd, "mbindmove") && argc == 4)
+		return cmd_mbindmove(node, len);
+	if (!strcmp(cmd, "hold") && (argc == 4 || argc == 5))
+		return cmd_hold(node, len, argc == 5 ? atoi(argv[4]) : -1);
+	if (!strcmp(cmd, "frag") && argc == 4)
+		return cmd_frag(node, len);
+	if (!strcmp(cmd, "numab") && argc == 5)
+		return cmd_numab(node, len, atoi(argv[4]));
+	if (!strcmp(cmd, "pin") && argc == 4)
+		return cmd_pin(node, len);
+	return usage();
+}
