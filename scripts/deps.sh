@@ -14,7 +14,7 @@ PKGS="linux-source-6.12 clang-19 llvm-19 lld-19 dwarves libelf-dev zlib1g-dev
 libcap-dev bc flex bison libssl-dev cpio ccache qemu-system-x86 udev numactl
 libnuma-dev stress-ng kmod file git make gcc pkg-config rsync xz-utils
 python3 busybox-static procps util-linux iproute2 libzstd-dev
-libllvm19 binutils-dev perl"
+libllvm19 binutils-dev perl e2fsprogs"
 
 missing=""
 for p in $PKGS; do

@@ -25,6 +25,12 @@
  *   npops frag NODE MB
  *	fill a range bound to NODE, free every other page of it, print
  *	"ready on_node=PAGES" and wait for a line on stdin.
+ *   npops wprotect NODE MB TARGET
+ *	fill a range bound to NODE, print "ready" and wait for a line on
+ *	stdin (meanwhile the caller pushes the range down to TARGET); then
+ *	read every page, write every page, and check the contents.
+ *	before=PAGES read=PAGES written=PAGES intact=0|1 (on TARGET after
+ *	each step)
  *   npops numab NODE MB SECONDS
  *	move a range from this CPU's node to NODE, then keep touching it
  *	for SECONDS.  start=PAGES end=PAGES (on NODE)
@@ -117,24 +123,40 @@ static char *local_range(size_t len)
 	return p;
 }
 
-static int cmd_move(int node, size_t len)
+/* move_pages(2) all of [p, p + len) to @node: its result, or -errno. */
+static long move_range(char *p, size_t len, int node)
 {
 	unsigned long i, n = len / page_size;
-	char *p = local_range(len);
 	void **pages = calloc(n, sizeof(*pages));
 	int *nodes = calloc(n, sizeof(*nodes));
 	int *status = calloc(n, sizeof(*status));
+	long r = -ENOMEM;
+
+	if (pages && nodes && status) {
+		for (i = 0; i < n; i++) {
+			pages[i] = p + i * page_size;
+			nodes[i] = node;
+		}
+		r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
+		if (r < 0)
+			r = -errno;
+	}
+	free(pages);
+	free(nodes);
+	free(status);
+	return r;
+}
+
+static int cmd_move(int node, size_t len)
+{
+	char *p = local_range(len);
 	long r;
 
-	if (!p || !pages || !nodes || !status)
+	if (!p)
 		return 1;
-	for (i = 0; i < n; i++) {
-		pages[i] = p + i * page_size;
-		nodes[i] = node;
-	}
-	r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
-	printf("ret=%ld on_node=%ld pages=%lu\n", r < 0 ? -errno : r,
-	       on_node(p, len, node), n);
+	r = move_range(p, len, node);
+	printf("ret=%ld on_node=%ld pages=%lu\n", r, on_node(p, len, node),
+	       len / page_size);
 	return 0;
 }
 
@@ -186,7 +208,6 @@ static int fill_on(char *p, size_t len, int node)
 
 static int cmd_hold(int node, size_t len, int target)
 {
-	unsigned long i, n = len / page_size;
 	char line[64], *p = map_anon(len);
 	long r = 0, wrong = 0;
 
@@ -196,21 +217,8 @@ static int cmd_hold(int node, size_t len, int target)
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		return 1;
-	if (target >= 0) {
-		void **pages = calloc(n, sizeof(*pages));
-		int *nodes = calloc(n, sizeof(*nodes));
-		int *status = calloc(n, sizeof(*status));
-
-		if (!pages || !nodes || !status)
-			return 1;
-		for (i = 0; i < n; i++) {
-			pages[i] = p + i * page_size;
-			nodes[i] = target;
-		}
-		r = move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE);
-		if (r < 0)
-			r = -errno;
-	}
+	if (target >= 0)
+		r = move_range(p, len, target);
 	for (size_t off = 0; off < len; off++)
 		if (p[off] != (char)(off * 7 + off / page_size))
 			wrong++;
@@ -234,24 +242,49 @@ static int cmd_frag(int node, size_t len)
 	return fgets(line, sizeof(line), stdin) ? 0 : 1;
 }
 
+static int cmd_wprotect(int node, size_t len, int target)
+{
+	char line[64], *p = map_anon(len);
+	long before, read, wrong = 0;
+	unsigned long sum = 0;
+
+	if (!p || fill_on(p, len, node))
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	before = on_node(p, len, target);
+	for (size_t off = 0; off < len; off += page_size)
+		sum += ((volatile char *)p)[off];
+	read = on_node(p, len, target);
+	/* Flip the first byte of each page, then check every byte. */
+	for (size_t off = 0; off < len; off += page_size)
+		p[off] = (char)~p[off];
+	for (size_t off = 0; off < len; off++) {
+		char want = (char)(off * 7 + off / page_size);
+
+		if (off % page_size == 0)
+			want = (char)~want;
+		if (p[off] != want)
+			wrong++;
+	}
+	printf("before=%ld read=%ld written=%ld intact=%d sum=%lu\n", before,
+	       read, on_node(p, len, target), wrong == 0, sum);
+	return 0;
+}
+
 static int cmd_numab(int node, size_t len, int seconds)
 {
-	unsigned long i, n = len / page_size;
 	char *p = local_range(len);
-	void **pages = calloc(n, sizeof(*pages));
-	int *nodes = calloc(n, sizeof(*nodes));
-	int *status = calloc(n, sizeof(*status));
 	time_t end;
-	long start;
+	long start, r;
 
-	if (!p || !pages || !nodes || !status)
+	if (!p)
 		return 1;
-	for (i = 0; i < n; i++) {
-		pages[i] = p + i * page_size;
-		nodes[i] = node;
-	}
-	if (move_pages(0, n, pages, nodes, status, MPOL_MF_MOVE) < 0) {
-		perror("move_pages");
+	r = move_range(p, len, node);
+	if (r < 0) {
+		fprintf(stderr, "move_pages: %s\n", strerror(-r));
 		return 1;
 	}
 	start = on_node(p, len, node);
@@ -259,8 +292,8 @@ static int cmd_numab(int node, size_t len, int seconds)
 	while (time(NULL) < end)
 		for (size_t off = 0; off < len; off += page_size)
 			p[off]++;
-	printf("start=%ld end=%ld pages=%lu\n", start, on_node(p, len, node),
-	       n);
+	printf("start=%ld end=%ld pages=%zu\n", start, on_node(p, len, node),
+	       len / page_size);
 	return 0;
 }
 
@@ -297,7 +330,8 @@ static int usage(void)
 		"usage: npops fault NODE bind|preferred MB | move NODE MB\n"
 		"             | migrate NODE MB | mbindmove NODE MB\n"
 		"             | hold NODE MB [TARGET] | numab NODE MB SECONDS\n"
-		"             | frag NODE MB | pin NODE MB\n");
+		"             | frag NODE MB | pin NODE MB\n"
+		"             | wprotect NODE MB TARGET\n");
 	return 2;
 }
 
@@ -329,6 +363,8 @@ int main(int argc, char **argv)
 		return cmd_mbindmove(node, len);
 	if (!strcmp(cmd, "hold") && (argc == 4 || argc == 5))
 		return cmd_hold(node, len, argc == 5 ? atoi(argv[4]) : -1);
+	if (!strcmp(cmd, "wprotect") && argc == 5)
+		return cmd_wprotect(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "frag") && argc == 4)
 		return cmd_frag(node, len);
 	if (!strcmp(cmd, "numab") && argc == 5)

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: NP_OPS_PROTECT_WRITE: pages demoted to the private node are read-only there and a write copies them to an ordinary node
+# timeout: 600
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+
+# demote_then_write FLAGS: hold 64 MB on node 0, push it down to node P
+# under policy FLAGS with memory pressure on node 0, then read and write
+# it; prints npops' findings.
+demote_then_write() {
+	local line res
+	np_policy "$1" || return 1
+	coproc WP { "$NP_BIN/npops" wprotect 0 64 "$P"; }
+	read -r -t 120 line <&"${WP[0]}"
+	numactl --membind=0 memhog -r1 1000M >/dev/null 2>&1
+	echo go >&"${WP[1]}"
+	read -r -t 120 res <&"${WP[0]}"
+	wait "$WP_PID"
+	echo "$res"
+}
+
+hook_calls() {
+	awk -v n="$P" '$1 == n { sub("write_fault=", "", $4); print $4 }' \
+		"$NP_DBG/device"
+}
+
+echo 1 >/sys/kernel/mm/numa/demotion_enabled
+
+r=$(demote_then_write 0x5)
+n=$(kv before "$r")
+ok $([ "$n" -gt 1000 ] && [ "$(kv read "$r")" = "$n" ] &&
+	[ "$(kv written "$r")" = "$n" ] && [ "$(kv intact "$r")" = 1 ]; echo $?) \
+	"without PROTECT_WRITE demoted pages are written in place ($r)"
+
+promoted=$(np_stat write_promoted) calls=$(hook_calls)
+r=$(demote_then_write 0xd)
+n=$(kv before "$r")
+ok $([ "$n" -gt 1000 ] && [ "$(kv read "$r")" = "$n" ]; echo $?) \
+	"with PROTECT_WRITE pages demote to node $P and reads leave them there ($r)"
+ok $([ "$(kv written "$r")" = 0 ] && [ "$(kv intact "$r")" = 1 ]; echo $?) \
+	"a write copies each page to an ordinary node, contents intact ($r)"
+ok $([ $(($(np_stat write_promoted) - promoted)) -ge "$n" ] &&
+	[ $(($(hook_calls) - calls)) -ge "$n" ]; echo $?) \
+	"write_promoted and the device hook counted them ($promoted -> $(np_stat write_promoted), hook $calls -> $(hook_calls))"
+
+check "device takes writes in place" -- np_caps "0xff write=allow"
+inplace=$(np_stat write_in_place)
+r=$(demote_then_write 0xd)
+n=$(kv before "$r")
+ok $([ "$n" -gt 1000 ] && [ "$(kv written "$r")" = "$n" ] &&
+	[ "$(kv intact "$r")" = 1 ] &&
+	[ $(($(np_stat write_in_place) - inplace)) -ge "$n" ]; echo $?) \
+	"when the device's hook allows it, writes stay in place ($r)"
+np_caps 0xff
+np_policy none
+done_testing
