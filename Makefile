@@ -67,7 +67,7 @@ vpath %.bpf.c bpf tests/bpf
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
-	clean distclean checkpatch check-series FORCE
+	clean distclean checkpatch check-series baseline FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -86,6 +86,7 @@ help:
 	@echo '  check       everything: deps, builds, host checks, VM tests'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
+	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
 	@echo '  demo        boot a VM with a private node and place memory on it'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
@@ -185,6 +186,9 @@ checkpatch: $(SRC_STAMP)
 
 check-series: $(KOUT)/.config
 	$(Q)scripts/check-series-builds.sh $(OUT)
+
+baseline: progs
+	$(Q)scripts/baseline.sh $(OUT)
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \

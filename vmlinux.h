@@ -14310,6 +14310,24 @@ enum notify_state {
 	SECCOMP_NOTIFY_REPLIED = 2,
 };
 
+enum np_stat_item {
+	NP_STAT_ADMITTED = 0,
+	NP_STAT_DENIED = 1,
+	NP_STAT_MIGRATED_IN = 2,
+	NP_STAT_MIGRATED_OUT = 3,
+	NP_STAT_MIGRATE_DENIED = 4,
+	NP_STAT_RECLAIM_DENIED = 5,
+	NP_STAT_WRITE_PROMOTED = 6,
+	NP_STAT_WRITE_IN_PLACE = 7,
+	NP_STAT_POLICY_ERRORS = 8,
+	NR_NP_STAT_ITEMS = 9,
+};
+
+enum np_verdict {
+	NP_DENY = 0,
+	NP_ALLOW = 1,
+};
+
 enum numa_faults_stats {
 	NUMA_MEM = 0,
 	NUMA_CPU = 1,
@@ -71397,9 +71415,32 @@ struct node_memory_type_map {
 	int map_count;
 };
 
+struct node_private_device;
+
+struct node_private_ops;
+
+struct np_stats;
+
 struct node_private {
 	void *ctx;
 	unsigned int nr_ranges;
+	const struct node_private_device *dev;
+	const struct node_private_ops *ops;
+	struct np_stats *stats;
+};
+
+struct node_private_device {
+	const char *name;
+	u32 caps;
+	void (*folio_migrate)(void *, struct folio *, struct folio *);
+	int (*write_fault)(void *, struct folio *);
+};
+
+struct node_private_ops {
+	int (*admit)(int, gfp_t, unsigned int);
+	int (*migrate)(int, int, int, int);
+	u32 flags;
+	char name[16];
 };
 
 struct nodemask_scratch {
@@ -71418,6 +71459,24 @@ struct notification {
 	u32 flags;
 	u64 next_id;
 	struct list_head notifications;
+};
+
+struct np_stats {
+	long unsigned int items[9];
+};
+
+struct np_test_node {
+	struct node_private_device devs[2];
+	struct node_private_device *dev;
+	atomic_long_t folio_migrate_calls;
+	atomic_long_t write_fault_calls;
+	int write_verdict;
+	struct node_private_ops ops;
+	bool ops_set;
+	int admit_verdict;
+	int migrate_verdict;
+	atomic_long_t admit_calls;
+	atomic_long_t migrate_calls;
 };
 
 struct np_test_range {
@@ -88622,6 +88681,22 @@ struct trace_event_data_offsets_nmi_handler {};
 
 struct trace_event_data_offsets_notifier_info {};
 
+struct trace_event_data_offsets_np_admit {};
+
+struct trace_event_data_offsets_np_migrate {
+	u32 reason;
+	const void *reason_ptr_;
+};
+
+struct trace_event_data_offsets_np_ops {
+	u32 name;
+	const void *name_ptr_;
+	u32 event;
+	const void *event_ptr_;
+};
+
+struct trace_event_data_offsets_np_reclaim {};
+
 struct trace_event_data_offsets_oom_score_adj_update {};
 
 struct trace_event_data_offsets_page_pool_release {};
@@ -93537,6 +93612,41 @@ struct trace_event_raw_nmi_handler {
 struct trace_event_raw_notifier_info {
 	struct trace_entry ent;
 	void *cb;
+	char __data[0];
+};
+
+struct trace_event_raw_np_admit {
+	struct trace_entry ent;
+	int nid;
+	long unsigned int gfp;
+	unsigned int order;
+	bool allowed;
+	char __data[0];
+};
+
+struct trace_event_raw_np_migrate {
+	struct trace_entry ent;
+	int src_nid;
+	int dst_nid;
+	u32 __data_loc_reason;
+	bool allowed;
+	char __data[0];
+};
+
+struct trace_event_raw_np_ops {
+	struct trace_entry ent;
+	int nid;
+	u32 __data_loc_name;
+	u32 flags;
+	u32 __data_loc_event;
+	int err;
+	char __data[0];
+};
+
+struct trace_event_raw_np_reclaim {
+	struct trace_entry ent;
+	int nid;
+	bool allowed;
 	char __data[0];
 };
 
@@ -102651,6 +102761,14 @@ typedef void (*btf_trace_notifier_register)(void *, void *);
 typedef void (*btf_trace_notifier_run)(void *, void *);
 
 typedef void (*btf_trace_notifier_unregister)(void *, void *);
+
+typedef void (*btf_trace_np_admit)(void *, int, gfp_t, unsigned int, bool);
+
+typedef void (*btf_trace_np_migrate)(void *, int, int, const char *, bool);
+
+typedef void (*btf_trace_np_ops)(void *, int, const char *, u32, const char *, int);
+
+typedef void (*btf_trace_np_reclaim)(void *, int, bool);
 
 typedef void (*btf_trace_oom_score_adj_update)(void *, struct task_struct *);
 

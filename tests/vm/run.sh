@@ -4,7 +4,11 @@
 # Run the VM tests: one virtme-ng guest per test, TAP on stdout.
 #
 #   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
-#         [--list]
+#         [--list] [--no-private]
+#
+# --no-private leaves the memory-only node alone, for a kernel without
+# private nodes (the unpatched baseline); only tests that do not use the
+# private node make sense then.
 #
 # Each guest (TCG, no KVM) has two nodes with one CPU each and a third,
 # memory-only node whose range is reserved with memmap=, so that the test
@@ -19,10 +23,10 @@
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
 set -u
 here=$(dirname "$(readlink -f "$0")")
-kernel= bin= out= only= demo=0 list=0
+kernel= bin= out= only= demo=0 list=0 claim=claim
 
 usage() {
-	sed -n 's/^#   \?//p' "$0" | sed -n '2,4p'
+	sed -n 's/^#   \?//p' "$0" | sed -n '2,5p'
 }
 
 while [ $# -gt 0 ]; do
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--only) only=$2; shift ;;
 	--demo) demo=1 ;;
 	--list) list=1 ;;
+	--no-private) claim=noclaim ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -102,7 +107,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "$here/guest.sh $name $dir $bin $tmo" \
+		--exec "$here/guest.sh $name $dir $bin $tmo $claim" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }
