@@ -83,6 +83,12 @@ np_sys() {
 	cat "/sys/devices/system/node/node$NP_NODE/private/$1"
 }
 
+# np_calls NAME: calls of the test policy's callback NAME (admit, migrate,
+# write, demote, budget) since the policy was set.
+np_calls() {
+	tr ' ' '\n' <"$NP_DBG/policy" | sed -n "s/^$1=//p"
+}
+
 # np_stat NAME: a counter of the private node.
 np_stat() {
 	np_sys stat | awk -v k="$1" '$1 == k { print $2 }'

@@ -52,6 +52,13 @@ ok $([ "$(kv rc "$r")" = 0 ] && [ "$(kv pgdemote "$r")" -gt 0 ] &&
 	[ "$(kv migrated_in "$r")" -gt 0 ] && [ "$(kv traced "$r")" -gt 0 ]; echo $?) \
 	"with DEMOTION cold pages demote to node $P and memhog completes ($r)"
 
+check "policy 0x5 demote=none: the policy refuses every demotion" -- \
+	np_policy 0x5 demote=none
+r=$(pressure)
+ok $([ "$(kv pgdemote "$r")" = 0 ] && [ "$(kv rc "$r")" != 0 ] &&
+	[ "$(np_calls demote)" -gt 0 ]; echo $?) \
+	"demote_target said none: nothing demoted, memhog OOM-killed ($r, $(np_calls demote) calls)"
+
 check "policy 0x1 (migration)" -- np_policy 0x1
 ok $([ -z "$(tier_of "$P")" ]; echo $?) "without the flag node $P left the tiers"
 r=$(pressure)

@@ -45,6 +45,13 @@ r=$(read_in_cgroup)
 ok $([ "$(kv rc "$r")" = 0 ] && [ "$(kv oom_kills "$r")" = 0 ] &&
 	[ "$(kv file_on_node "$r")" -gt 0 ]; echo $?) \
 	"with RECLAIM memcg reclaim recycles the page cache on node $P ($r)"
+check "policy 0x13 budget=0: RECLAIM, but no pages granted" -- \
+	np_policy 0x13 budget=0
+limited=$(np_stat reclaim_limited)
+r=$(read_in_cgroup)
+ok $([ "$(kv rc "$r")" != 0 ] && [ "$(np_calls budget)" -gt 0 ] &&
+	[ "$(np_stat reclaim_limited)" -gt "$limited" ]; echo $?) \
+	"a zero reclaim budget keeps memcg reclaim off node $P ($r, $(np_calls budget) calls)"
 np_policy none
 umount /tmp/np-mnt
 done_testing

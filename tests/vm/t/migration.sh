@@ -48,8 +48,8 @@ moves_in none
 echo "# the policy's migrate callback"
 check "policy 0x3 migrate=deny" -- np_policy 0x3 migrate=deny
 moves_in none
-calls=$(awk -v n="$P" '$1 == n { print $4 }' "$NP_DBG/policy")
-ok $([ "${calls#migrate=}" -ge $pages ]; echo $?) "migrate callback asked ($calls)"
+calls=$(np_calls migrate)
+ok $([ "$calls" -ge $pages ]; echo $?) "migrate callback asked $calls times"
 check "policy 0x3 migrate=allow" -- np_policy 0x3 migrate=allow
 moves_in all
 

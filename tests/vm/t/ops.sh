@@ -72,8 +72,8 @@ ok $([ "$(kv sigbus "$r")" = 1 ] && [ "$(kv on_node "$r")" = 0 ]; echo $?) \
 	"BIND to node $P only, admission denied: SIGBUS, nothing placed ($r)"
 ok $([ $(($(np_stat denied) - denied)) -ge $pages ]; echo $?) \
 	"denied counter grew by at least $pages ($denied -> $(np_stat denied))"
-calls=$(awk -v n="$P" '$1 == n { print $3 }' "$NP_DBG/policy")
-ok $([ "${calls#admit=}" -ge $pages ]; echo $?) "admit callback called ($calls)"
+calls=$(np_calls admit)
+ok $([ "$calls" -ge $pages ]; echo $?) "admit callback called $calls times"
 
 check "policy with admit=allow" -- np_policy 0x3 admit=allow
 admitted=$(np_stat admitted)

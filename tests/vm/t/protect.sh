@@ -52,6 +52,11 @@ ok $([ "$n" -gt 1000 ] && [ "$(kv written "$r")" = "$n" ] &&
 	[ "$(kv intact "$r")" = 1 ] &&
 	[ $(($(np_stat write_in_place) - inplace)) -ge "$n" ]; echo $?) \
 	"when the device's hook allows it, writes stay in place ($r)"
+r=$(demote_then_write "0xd write=deny")
+n=$(kv before "$r")
+ok $([ "$n" -gt 1000 ] && [ "$(kv written "$r")" = 0 ] &&
+	[ "$(kv intact "$r")" = 1 ] && [ "$(np_calls write)" -ge "$n" ]; echo $?) \
+	"the policy's write_fault can still have them copied ($r, $(np_calls write) calls)"
 np_caps 0xff
 np_policy none
 done_testing
