@@ -14317,10 +14317,11 @@ enum np_stat_item {
 	NP_STAT_MIGRATED_OUT = 3,
 	NP_STAT_MIGRATE_DENIED = 4,
 	NP_STAT_RECLAIM_DENIED = 5,
-	NP_STAT_WRITE_PROMOTED = 6,
-	NP_STAT_WRITE_IN_PLACE = 7,
-	NP_STAT_POLICY_ERRORS = 8,
-	NR_NP_STAT_ITEMS = 9,
+	NP_STAT_RECLAIM_LIMITED = 6,
+	NP_STAT_WRITE_PROMOTED = 7,
+	NP_STAT_WRITE_IN_PLACE = 8,
+	NP_STAT_POLICY_ERRORS = 9,
+	NR_NP_STAT_ITEMS = 10,
 };
 
 enum np_verdict {
@@ -71439,6 +71440,9 @@ struct node_private_device {
 struct node_private_ops {
 	int (*admit)(int, gfp_t, unsigned int);
 	int (*migrate)(int, int, int, int);
+	int (*demote_target)(int, int);
+	long unsigned int (*reclaim_budget)(int, long unsigned int);
+	int (*write_fault)(int);
 	u32 flags;
 	char name[16];
 };
@@ -71462,7 +71466,7 @@ struct notification {
 };
 
 struct np_stats {
-	long unsigned int items[9];
+	long unsigned int items[10];
 };
 
 struct np_test_node {
@@ -71475,8 +71479,14 @@ struct np_test_node {
 	bool ops_set;
 	int admit_verdict;
 	int migrate_verdict;
+	int write_verdict_policy;
+	int demote_target;
+	long unsigned int reclaim_budget;
 	atomic_long_t admit_calls;
 	atomic_long_t migrate_calls;
+	atomic_long_t write_calls;
+	atomic_long_t demote_calls;
+	atomic_long_t budget_calls;
 };
 
 struct np_test_range {
@@ -88695,7 +88705,10 @@ struct trace_event_data_offsets_np_ops {
 	const void *event_ptr_;
 };
 
-struct trace_event_data_offsets_np_reclaim {};
+struct trace_event_data_offsets_np_reclaim {
+	u32 what;
+	const void *what_ptr_;
+};
 
 struct trace_event_data_offsets_oom_score_adj_update {};
 
@@ -93646,7 +93659,9 @@ struct trace_event_raw_np_ops {
 struct trace_event_raw_np_reclaim {
 	struct trace_entry ent;
 	int nid;
-	bool allowed;
+	u32 __data_loc_what;
+	long unsigned int requested;
+	long unsigned int granted;
 	char __data[0];
 };
 
@@ -102768,7 +102783,7 @@ typedef void (*btf_trace_np_migrate)(void *, int, int, const char *, bool);
 
 typedef void (*btf_trace_np_ops)(void *, int, const char *, u32, const char *, int);
 
-typedef void (*btf_trace_np_reclaim)(void *, int, bool);
+typedef void (*btf_trace_np_reclaim)(void *, int, const char *, long unsigned int, long unsigned int);
 
 typedef void (*btf_trace_oom_score_adj_update)(void *, struct task_struct *);
 
