@@ -58,6 +58,9 @@ USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(CURDIR)/include -I$(LIBBPF_INC) -I$(OUT)/bpf
 TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 	$(wildcard tests/vm/progs/*.c))
+# The loader: npctl (and the library the tests share with it).
+NPCTL := $(OUT)/loader/npctl
+NPLIB_O := $(OUT)/loader/libnp.o
 # The kernel's own mm selftests that the VM runs, from the same tree.
 SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests)
 KHDR := $(KOUT)/usr/include
@@ -147,7 +150,7 @@ vmlinux-h: $(OUT)/vmlinux.h
 
 # --- BPF programs and user space ------------------------------------------
 
-progs: $(BPF_SKELS) $(TEST_PROGS) $(SELFTESTS)
+progs: $(BPF_SKELS) $(NPCTL) $(TEST_PROGS) $(SELFTESTS)
 
 $(OUT)/bpf/%.bpf.o: %.bpf.c vmlinux.h $(LIBBPF_A) | $(OUT)/bpf
 	$(call msg,CLNG-BPF,$@)
@@ -159,10 +162,19 @@ $(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o $(BPFTOOL)
 	$(Q)$(BPFTOOL) gen skeleton $(@:.skel.h=.linked.o) name $* > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/tests/%: tests/vm/progs/%.c $(LIBBPF_A) $(BPF_SKELS) | $(OUT)/tests
+$(OUT)/loader/%.o: loader/%.c $(LIBBPF_A) | $(OUT)/loader
 	$(call msg,CC,$@)
-	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -o $@ $< $(LIBBPF_A) \
-		-lelf -lz -lnuma
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(NPCTL): $(OUT)/loader/npctl.o $(NPLIB_O) $(LIBBPF_A)
+	$(call msg,LD,$@)
+	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
+
+$(OUT)/tests/%: tests/vm/progs/%.c $(NPLIB_O) $(LIBBPF_A) $(BPF_SKELS) \
+		| $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -MMD -MP -o $@ $< $(NPLIB_O) \
+		$(LIBBPF_A) -lelf -lz -lnuma
 
 $(KHDR)/linux/mempolicy.h: $(KOUT)/.config
 	$(call msg,HEADERS,$(KHDR))
@@ -174,10 +186,10 @@ $(OUT)/tests/selftests/%: $(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
 		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
 		>$@.log 2>&1 || { cat $@.log; exit 1; }
 
-$(OUT)/bpf $(OUT)/tests $(OUT)/tests/selftests:
+$(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests:
 	$(Q)mkdir -p $@
 
--include $(wildcard $(OUT)/bpf/*.d $(OUT)/tests/*.d)
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/loader/*.d $(OUT)/tests/*.d)
 
 # --- tests and demo -------------------------------------------------------
 

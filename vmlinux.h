@@ -14310,6 +14310,41 @@ enum notify_state {
 	SECCOMP_NOTIFY_REPLIED = 2,
 };
 
+enum np_bpf_state {
+	NP_BPF_NONE = 0,
+	NP_BPF_ENABLING = 1,
+	NP_BPF_ENABLED = 2,
+	NP_BPF_ERROR = 3,
+};
+
+enum np_dev_counter {
+	NP_DEV_LOGICAL_BYTES = 0,
+	NP_DEV_PHYSICAL_BYTES = 1,
+	NP_DEV_PHYSICAL_CAPACITY = 2,
+	NR_NP_DEV_COUNTERS = 3,
+};
+
+enum np_exit_kind {
+	NP_EXIT_NONE = 0,
+	NP_EXIT_UNREG = 1,
+	NP_EXIT_UPDATE = 2,
+	NP_EXIT_NODE_GONE = 3,
+	NP_EXIT_ERROR = 1024,
+	NP_EXIT_ERROR_BPF = 1025,
+};
+
+enum np_node_stat {
+	NP_NODE_FREE_PAGES = 0,
+	NP_NODE_USED_PAGES = 1,
+	NP_NODE_MANAGED_PAGES = 2,
+};
+
+enum np_request {
+	NP_REQ_EVACUATE = 0,
+	NP_REQ_DEMOTE = 1,
+	NR_NP_REQUESTS = 2,
+};
+
 enum np_stat_item {
 	NP_STAT_ADMITTED = 0,
 	NP_STAT_DENIED = 1,
@@ -14321,7 +14356,12 @@ enum np_stat_item {
 	NP_STAT_WRITE_PROMOTED = 7,
 	NP_STAT_WRITE_IN_PLACE = 8,
 	NP_STAT_POLICY_ERRORS = 9,
-	NR_NP_STAT_ITEMS = 10,
+	NP_STAT_BUILTIN = 10,
+	NP_STAT_RECURSION = 11,
+	NP_STAT_REQUESTED = 12,
+	NP_STAT_EVACUATED = 13,
+	NP_STAT_DEMOTED = 14,
+	NR_NP_STAT_ITEMS = 15,
 };
 
 enum np_verdict {
@@ -34839,6 +34879,39 @@ struct bpf_struct_ops_map {
 	long: 64;
 	long: 64;
 	struct bpf_struct_ops_value kvalue;
+};
+
+struct np_exit_info;
+
+struct node_private_ops {
+	int (*admit)(int, gfp_t, unsigned int);
+	int (*migrate)(int, int, int, int);
+	int (*demote_target)(int, int);
+	long unsigned int (*reclaim_budget)(int, long unsigned int);
+	int (*write_fault)(int);
+	int (*init)(int);
+	void (*exit)(int, const struct np_exit_info *);
+	int nid;
+	u32 flags;
+	char name[16];
+};
+
+struct bpf_struct_ops_node_private_ops {
+	struct bpf_struct_ops_common_value common;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	struct node_private_ops data;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
 };
 
 struct rate_sample;
@@ -71416,9 +71489,14 @@ struct node_memory_type_map {
 	int map_count;
 };
 
-struct node_private_device;
+struct np_exit_info {
+	enum np_exit_kind kind;
+	s64 reason;
+	u64 seq;
+	char msg[128];
+};
 
-struct node_private_ops;
+struct node_private_device;
 
 struct np_stats;
 
@@ -71428,6 +71506,16 @@ struct node_private {
 	const struct node_private_device *dev;
 	const struct node_private_ops *ops;
 	struct np_stats *stats;
+	const struct node_private_ops *bpf_ops;
+	enum np_bpf_state bpf_state;
+	u64 enable_seq;
+	bool bpf_exited;
+	struct np_exit_info exit_info;
+	const struct node_private_ops *failed_ops;
+	struct np_exit_info error_info;
+	struct work_struct error_work;
+	atomic_long_t requested[2];
+	struct work_struct request_work;
 };
 
 struct node_private_device {
@@ -71435,16 +71523,7 @@ struct node_private_device {
 	u32 caps;
 	void (*folio_migrate)(void *, struct folio *, struct folio *);
 	int (*write_fault)(void *, struct folio *);
-};
-
-struct node_private_ops {
-	int (*admit)(int, gfp_t, unsigned int);
-	int (*migrate)(int, int, int, int);
-	int (*demote_target)(int, int);
-	long unsigned int (*reclaim_budget)(int, long unsigned int);
-	int (*write_fault)(int);
-	u32 flags;
-	char name[16];
+	u64 (*counter)(void *, int, enum np_dev_counter);
 };
 
 struct nodemask_scratch {
@@ -71466,7 +71545,7 @@ struct notification {
 };
 
 struct np_stats {
-	long unsigned int items[10];
+	long unsigned int items[15];
 };
 
 struct np_test_node {

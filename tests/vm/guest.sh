@@ -22,41 +22,44 @@ finish() {
 	exit 0
 }
 
-# The node QEMU made memory-only is reserved by memmap= on the command
-# line; find it in the SRAT and claim the whole of it.
+# The nodes QEMU made memory-only are reserved by memmap= on the command
+# line; find them in the SRAT and claim each whole.  NP_NODE is the first,
+# NP_NODES lists them all.
 claim() {
-	local line nid start end size
-	line=$(dmesg | grep -E 'ACPI: SRAT: Node [0-9]+ PXM [0-9]+ \[mem' |
+	local nid start end size nodes= first=
+	while read -r nid start end; do
+		size=$(printf '0x%x' $((end - start + 1)))
+		echo "claiming node $nid [$start-$end] as private memory"
+		echo "$nid $start $size" \
+			>/sys/kernel/debug/private_node_test/add || return 1
+		grep -qw "$nid" /sys/devices/system/node/has_private_memory || {
+			echo "node $nid is not in has_private_memory" >&2
+			return 1
+		}
+		[ -z "$first" ] && first="NP_NODE=$nid NP_START=$start NP_SIZE=$size"
+		nodes="$nodes${nodes:+ }$nid"
+	done < <(dmesg | grep -E 'ACPI: SRAT: Node [0-9]+ PXM [0-9]+ \[mem' |
 		sed -n 's/.*Node \([0-9]*\) PXM.*\[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2 \3/p' |
 		while read -r nid start end; do
 			[ -d "/sys/devices/system/node/node$nid" ] ||
 				echo "$nid $start $end"
-		done | head -n 1)
-	if [ -z "$line" ]; then
+		done)
+	if [ -z "$first" ]; then
 		echo "no memory-only node left offline by memmap= in SRAT" >&2
 		return 1
 	fi
-	read -r nid start end <<<"$line"
-	size=$(printf '0x%x' $((end - start + 1)))
-	echo "claiming node $nid [$start-$end] as private memory"
-	echo "$nid $start $size" >/sys/kernel/debug/private_node_test/add ||
-		return 1
-	grep -qw "$nid" /sys/devices/system/node/has_private_memory || {
-		echo "node $nid is not in has_private_memory" >&2
-		return 1
-	}
-	echo "NP_NODE=$nid NP_START=$start NP_SIZE=$size" >"$out/node.env"
+	echo "$first NP_NODES='$nodes'" >"$out/node.env"
 }
 
 if [ "$claim" = noclaim ]; then
-	echo "NP_NODE= NP_START= NP_SIZE=" >"$out/node.env"
+	echo "NP_NODE= NP_START= NP_SIZE= NP_NODES=" >"$out/node.env"
 elif ! claim >"$out/setup" 2>&1; then
 	cat "$out/setup"
 	finish 3
 fi
 # shellcheck disable=SC1091
 . "$out/node.env"
-export NP_NODE NP_START NP_SIZE
+export NP_NODE NP_START NP_SIZE NP_NODES
 
 if [ "$test" = demo ]; then
 	script=$here/demo.sh

@@ -129,3 +129,48 @@ log_mark() {
 log_since() {
 	dmesg | tail -n +$((NP_LOG_MARK + 1))
 }
+
+# --- BPF policies ----------------------------------------------------------
+
+NPCTL=$NP_BIN/../loader/npctl
+BPFTOOL=$NP_BIN/../bpftool/bpftool
+NP_BPF=$NP_BIN/../bpf
+
+# bpf_var MAP VAR: global VAR of the loaded BPF data section MAP (such as
+# np_testp.bss), from the first map of that name.
+bpf_var() {
+	"$BPFTOOL" -j map dump name "$1" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) and d and isinstance(d[0], dict) and "value" in d[0] else d
+for entry in (d if isinstance(d, list) else [d]):
+    sec = entry.get("formatted", entry).get("value", {})
+    for name, vars in sec.items():
+        for v in vars:
+            if sys.argv[1] in v:
+                val = v[sys.argv[1]]
+                print(val if not isinstance(val, dict) else json.dumps(val))
+                sys.exit(0)
+sys.exit(1)' "$2"
+}
+
+# np_exit FIELD: a field (kind, reason, seq, message) of nodeN/private/exit.
+np_exit() {
+	np_sys exit | sed -n "s/^$1 //p"
+}
+
+# wait_state STATE [SECONDS]: wait until the node's BPF state is STATE.
+wait_state() {
+	local i
+	for i in $(seq $((${2:-5} * 10))); do
+		[ "$(np_sys state)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# bpf_objects: how many BPF maps and links exist, as "maps=N links=N".
+bpf_objects() {
+	echo "maps=$("$BPFTOOL" map list | grep -c '^[0-9]*:')" \
+		"links=$("$BPFTOOL" link list | grep -c '^[0-9]*:')"
+}

@@ -18,6 +18,7 @@
 #   # description: ...
 #   # timeout: 300
 #   # cpus: 4          (2 by default: one per CPU node)
+#   # nodes: 2         private nodes (1 by default; 2 halves the 1G)
 # A test fails if it exits non-zero, times out, or if the guest kernel log
 # shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
@@ -78,17 +79,24 @@ bin=$(readlink -f "$bin")
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-# vm_args CPUS: two ordinary nodes with CPUS/2 CPUs each, and one
-# memory-only node farther away.  On q35 with 3G the first 2G sit below 4G
-# and the third node at 4G: reserve it.  One socket per node, or the guest
-# warns that CPUs sharing a cache sit on different nodes.
+# vm_args CPUS NODES: two ordinary nodes with CPUS/2 CPUs each, and one
+# memory-only node farther away (or two of 512M each with NODES=2).  On
+# q35 with 3G the first 2G sit below 4G and the memory-only nodes at 4G:
+# reserve them.  One socket per node, or the guest warns that CPUs sharing
+# a cache sit on different nodes.
 vm_args() {
 	local half=$(($1 / 2))
 	local n0=0 n1=$half
 	[ "$half" -gt 1 ] && n0=0-$((half - 1)) n1=$half-$(($1 - 1))
 	VM_ARGS=(--disable-kvm --cpus "$1" --memory 3G
-		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1" --numa 1G
-		--numa-distance 0,1=20 --numa-distance 0,2=30
+		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1")
+	if [ "$2" = 2 ]; then
+		VM_ARGS+=(--numa 512M --numa 512M --numa-distance 0,3=30
+			--numa-distance 1,3=30 --numa-distance 2,3=20)
+	else
+		VM_ARGS+=(--numa 1G)
+	fi
+	VM_ARGS+=(--numa-distance 0,1=20 --numa-distance 0,2=30
 		--numa-distance 1,2=30
 		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1"
 		--append 'memmap=1G$0x100000000')
@@ -98,10 +106,10 @@ BOOT_ALLOWANCE=120
 # Patterns in the guest kernel log that fail a test.
 BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_OOM|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|soft lockup|hard LOCKUP|blocked for more than|page dumped because|list_add corruption|list_del corruption'
 
-# run_one NAME TIMEOUT DIR [CPUS]: boot a guest for one test.
+# run_one NAME TIMEOUT DIR [CPUS [NODES]]: boot a guest for one test.
 run_one() {
 	local name=$1 tmo=$2 dir=$3
-	vm_args "${4:-2}"
+	vm_args "${4:-2}" "${5:-1}"
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
@@ -134,10 +142,11 @@ for t in $tests; do
 	tmo=$(sed -n 's/^# timeout: //p' "$here/t/$t.sh")
 	tmo=${tmo:-300}
 	cpus=$(sed -n 's/^# cpus: //p' "$here/t/$t.sh")
+	nodes=$(sed -n 's/^# nodes: //p' "$here/t/$t.sh")
 	dir=$out/$t
 	echo "# [$n/$total] $t: booting (timeout ${tmo}s)" >&2
 	start=$(date +%s)
-	run_one "$t" "$tmo" "$dir" "$cpus"
+	run_one "$t" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}"
 	secs=$(($(date +%s) - start))
 	reason=
 	if [ ! -f "$dir/rc" ]; then

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * np_testpol: a policy whose answers the VM tests choose at load time
+ * (npctl attach np_testpol --set VAR=VALUE), and which records what the
+ * kernel passed to it and what its kfuncs returned.
+ *
+ * Test-only.  Answers: admit_verdict and migrate_verdict (NP_ALLOW,
+ * NP_DENY, or anything else to test the kernel's handling of invalid
+ * verdicts); error_after > 0 calls bpf_np_error() from the admit call of
+ * that number; request_pages > 0 asks, from the first admit call, for
+ * that many pages to be moved off the node (request_what).
+ */
+#include "np.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+const volatile s32 admit_verdict = NP_ALLOW;
+const volatile s32 migrate_verdict = NP_ALLOW;
+const volatile u32 error_after;
+const volatile u64 request_pages;
+const volatile u32 request_what;
+
+u64 admit_calls, migrate_calls, init_calls, exit_calls;
+/* Calls whose nid was not the node the policy is attached to. */
+u64 wrong_nid;
+s32 attached_nid = -1;
+/* What the kfuncs returned on the last admit call. */
+s64 free_pages, used_pages, managed_pages;
+s64 logical_bytes, physical_bytes, capacity_bytes;
+u64 cgroup_id;
+s32 request_ret = 1, error_ret = 1;
+struct np_user_exit_info uei;
+
+static void check_nid(int nid)
+{
+	if (nid != attached_nid)
+		__sync_fetch_and_add(&wrong_nid, 1);
+}
+
+int NP_CALLBACK(testpol_admit, int nid, gfp_t gfp, unsigned int order)
+{
+	u64 n = __sync_fetch_and_add(&admit_calls, 1) + 1;
+
+	check_nid(nid);
+	free_pages = bpf_np_node_stat(nid, NP_NODE_FREE_PAGES);
+	used_pages = bpf_np_node_stat(nid, NP_NODE_USED_PAGES);
+	managed_pages = bpf_np_node_stat(nid, NP_NODE_MANAGED_PAGES);
+	logical_bytes = bpf_np_device_counter(nid, NP_DEV_LOGICAL_BYTES);
+	physical_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_BYTES);
+	capacity_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_CAPACITY);
+	cgroup_id = bpf_np_cgroup_id();
+	if (request_pages && n == 1)
+		request_ret = bpf_np_request(nid, request_what, request_pages);
+	if (error_after && n == error_after)
+		error_ret = bpf_np_error(nid, 4242, "np_testpol: error_after reached");
+	return admit_verdict;
+}
+
+int NP_CALLBACK(testpol_migrate, int nid, int src_nid, int dst_nid,
+		int reason)
+{
+	__sync_fetch_and_add(&migrate_calls, 1);
+	check_nid(nid);
+	return migrate_verdict;
+}
+
+int NP_CALLBACK_SLEEPABLE(testpol_init, int nid)
+{
+	__sync_fetch_and_add(&init_calls, 1);
+	attached_nid = nid;
+	return 0;
+}
+
+void NP_CALLBACK_SLEEPABLE(testpol_exit, int nid,
+			   const struct np_exit_info *info)
+{
+	__sync_fetch_and_add(&exit_calls, 1);
+	check_nid(nid);
+	NP_RECORD_EXIT(uei, info);
+}
+
+NP_POLICY(testpol_ops,
+	  .admit	= (void *)testpol_admit,
+	  .migrate	= (void *)testpol_migrate,
+	  .init		= (void *)testpol_init,
+	  .exit		= (void *)testpol_exit,
+	  .flags	= NP_OPS_MIGRATION | NP_OPS_MEMPOLICY,
+	  .name		= "np_testpol");

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * npswap: replace the BPF policy of a private node many times, and time it.
+ *
+ *   npswap NODE COUNT update|reattach POLICY [VAR=VALUE...]
+ *
+ * Loads POLICY twice, as "swap_a" and "swap_b", attaches swap_a to NODE
+ * and then replaces the policy COUNT times, alternating the two:
+ *   update    through the link (bpf_link_update, the atomic path);
+ *   reattach  detaching the link and attaching the other one.
+ * Prints
+ *   swaps=N ns_per_swap=NS builtin_decisions=D errors=E
+ * where D is how much nodeN/private/stat's builtin_decisions grew while
+ * swapping: decisions taken by the built-in policy because no policy was
+ * attached.  The policy is detached at the end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "libnp.h"
+
+static long long stat_item(int nid, const char *item)
+{
+	char buf[4096], *p;
+	size_t l = strlen(item);
+
+	if (np_node_read(nid, "stat", buf, sizeof(buf)))
+		return -1;
+	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, item, l) && p[l] == ' ')
+			return atoll(p + l + 1);
+	return -1;
+}
+
+static int load(const char *policy, const char *name, int nid, int nsets,
+		char **sets, struct np_policy **out)
+{
+	struct np_policy *p;
+	int i, ret;
+
+	ret = np_policy_open(policy, &p);
+	if (ret)
+		return ret;
+	ret = np_policy_set_node(p, nid);
+	if (!ret)
+		ret = np_policy_set_name(p, name);
+	for (i = 0; !ret && i < nsets; i++)
+		ret = np_policy_set_var(p, sets[i]);
+	if (!ret)
+		ret = np_policy_load(p);
+	if (ret) {
+		np_policy_close(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct np_policy *pol[2] = { NULL, NULL };
+	struct bpf_link *link = NULL;
+	long long t0, t1, b0, b1;
+	int nid, count, i, errors = 0, ret = 1;
+	bool update;
+
+	if (argc < 5 || (strcmp(argv[3], "update") &&
+			 strcmp(argv[3], "reattach"))) {
+		fprintf(stderr,
+			"usage: npswap NODE COUNT update|reattach POLICY [VAR=VALUE...]\n");
+		return 2;
+	}
+	nid = atoi(argv[1]);
+	count = atoi(argv[2]);
+	update = !strcmp(argv[3], "update");
+	if (load(argv[4], "swap_a", nid, argc - 5, argv + 5, &pol[0]) ||
+	    load(argv[4], "swap_b", nid, argc - 5, argv + 5, &pol[1]))
+		goto out;
+	if (np_policy_attach(pol[0], false, &link))
+		goto out;
+
+	b0 = stat_item(nid, "builtin_decisions");
+	t0 = now_ns();
+	for (i = 1; i <= count; i++) {
+		struct np_policy *next = pol[i % 2];
+
+		if (update) {
+			if (np_policy_swap(next, link))
+				errors++;
+			continue;
+		}
+		/* Detach synchronously, then attach the other map. */
+		if (bpf_link__detach(link))
+			errors++;
+		bpf_link__destroy(link);
+		link = NULL;
+		if (np_policy_attach(next, false, &link)) {
+			errors++;
+			break;
+		}
+	}
+	t1 = now_ns();
+	b1 = stat_item(nid, "builtin_decisions");
+
+	printf("swaps=%d ns_per_swap=%lld builtin_decisions=%lld errors=%d\n",
+	       count, count ? (t1 - t0) / count : 0, b1 - b0, errors);
+	ret = errors ? 1 : 0;
+out:
+	bpf_link__destroy(link);
+	np_policy_close(pol[0]);
+	np_policy_close(pol[1]);
+	return ret;
+}

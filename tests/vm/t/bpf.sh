@@ -1,0 +1,232 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: BPF policies: attach, detach, rejections, failures, kfuncs, bpftool
+# timeout: 400
+. "$NP_TESTS/lib.sh"
+N=$NP_NODE
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+objects0=$(bpf_objects)
+
+# fault MB: place MB on the private node through mbind; prints npops' line.
+fault() {
+	"$NP_BIN/npops" fault "$N" bind "$1"
+}
+
+echo "# bpftool as the loader"
+mkdir -p /sys/fs/bpf/bt
+check "bpftool struct_ops register bpf/minimal.bpf.o" -- \
+	"$BPFTOOL" struct_ops register "$NP_BPF/minimal.bpf.o" /sys/fs/bpf/bt
+ok "$([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = minimal ] &&
+	echo 0 || echo 1)" "node $N: state enabled, policy minimal ($(np_sys state), $(np_sys policy))"
+seq1=$(np_sys enable_seq)
+list=$("$BPFTOOL" struct_ops list)
+echo "$list" | sed 's/^/#   /'
+ok "$(echo "$list" | grep -q 'minimal_ops *node_private_ops' && echo 0 || echo 1)" \
+	"bpftool struct_ops list shows minimal_ops of type node_private_ops"
+dump=$("$BPFTOOL" struct_ops dump name minimal_ops)
+nid=$(echo "$dump" | sed -n 's/.*"nid": \([0-9]*\).*/\1/p')
+flags=$(echo "$dump" | sed -n 's/.*"flags": \([0-9]*\).*/\1/p')
+name=$(echo "$dump" | sed -n 's/.*"name": "\([^"]*\)".*/\1/p' | tail -n 1)
+ok "$([ "$nid" = "$N" ] && [ "$flags" = 3 ] && [ "$name" = minimal ] &&
+	echo 0 || echo 1)" "bpftool struct_ops dump: nid=$nid flags=$flags name=$name"
+builtin0=$(np_stat builtin_decisions)
+line=$(fault 16)
+calls=$(bpf_var minimal.bss calls)
+echo "# $line calls=$calls"
+admits=$(echo "$calls" | tr -d '[] ' | cut -d, -f1)
+inits=$(echo "$calls" | tr -d '[] ' | cut -d, -f6)
+ok "$([ "$(kv on_node "$line")" = 4096 ] && [ "${admits:-0}" -ge 4096 ] &&
+	[ "$inits" = 1 ] && echo 0 || echo 1)" \
+	"minimal decides: 4096 pages admitted, admit called $admits times, init once"
+ok "$([ "$(np_stat builtin_decisions)" = "$builtin0" ] && echo 0 || echo 1)" \
+	"no decision by the built-in policy while minimal is attached"
+rm /sys/fs/bpf/bt/minimal_ops
+check "unpinning the last link detaches: state none" -- wait_state none
+ok "$([ "$(np_sys policy)" = isolated ] && [ "$(np_exit kind)" = unreg ] &&
+	[ "$(np_exit seq)" = "$seq1" ] && echo 0 || echo 1)" \
+	"back to isolated, exit kind=$(np_exit kind) seq=$(np_exit seq)"
+
+echo "# npctl attach, status, detach"
+check "npctl attach np_testpol --node $N" -- \
+	"$NPCTL" attach np_testpol --node "$N"
+ok "$([ -e "/sys/fs/bpf/np/node$N" ] && echo 0 || echo 1)" "link pinned at /sys/fs/bpf/np/node$N"
+js=$("$NPCTL" -j status --node "$N")
+check "npctl -j status parses and matches sysfs" -- python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])[0]
+assert d["node"] == int(sys.argv[2]), d
+assert d["policy"] == "np_testpol" and d["state"] == "enabled", d
+assert d["enable_seq"] == int(sys.argv[3]), d
+assert d["stat"]["admitted"] >= 4096, d' "$js" "$N" "$(np_sys enable_seq)"
+check "npctl detach --node $N" -- "$NPCTL" detach --node "$N"
+ok "$([ "$(np_sys state)" = none ] && [ ! -e "/sys/fs/bpf/np/node$N" ] &&
+	echo 0 || echo 1)" "detached and unpinned"
+
+echo "# a loader that dies without pinning"
+"$NPCTL" attach np_testpol --node "$N" --no-pin >"$NP_OUT/holder" 2>&1 &
+holder=$!
+check "npctl attach --no-pin holds the policy" -- wait_state enabled
+kill -9 $holder
+wait $holder 2>/dev/null
+check "kill -9 of the loader returns the node to the built-in policy" -- \
+	wait_state none
+line=$(fault 8)
+ok "$([ "$(kv on_node "$line")" = 2048 ] && [ "$(np_sys policy)" = isolated ] &&
+	echo 0 || echo 1)" "the built-in policy decides again ($line)"
+
+echo "# rejections"
+# expect_refusal DESCRIPTION PATTERN -- COMMAND...: COMMAND fails, and its
+# output or the kernel log has PATTERN; the node keeps its policy.
+expect_refusal() {
+	local what=$1 pattern=$2 out before rc
+	shift 3
+	before="$(np_sys policy) $(np_sys enable_seq)"
+	log_mark
+	out=$("$@" 2>&1)
+	rc=$?
+	out="$out
+$(log_since)"
+	echo "$out" | grep -E -m 2 "$pattern" | sed 's/^/#   /'
+	ok "$([ $rc != 0 ] && echo "$out" | grep -qE "$pattern" &&
+		[ "$(np_sys policy) $(np_sys enable_seq)" = "$before" ] &&
+		echo 0 || echo 1)" "$what is refused (exit $rc), node unchanged"
+}
+check "attach np_testpol to hold the node" -- \
+	"$NPCTL" attach np_testpol --node "$N"
+expect_refusal "a sleepable admit callback" \
+	'attach to unsupported member admit of struct node_private_ops' -- \
+	"$NPCTL" swap np_sleepable --node "$N"
+expect_refusal "an unknown kfunc" \
+	"'bpf_np_no_such_kfunc': not found in kernel" -- \
+	"$NPCTL" swap np_badkfunc --node "$N"
+expect_refusal "a private-node kfunc in a tcp_congestion_ops program" \
+	'calling kernel function bpf_np_node_stat is not allowed' -- \
+	"$BPFTOOL" struct_ops register "$NP_BPF/np_tcpkfunc.bpf.o"
+expect_refusal "a second attach to node $N" \
+	"node $N already has policy np_testpol" -- \
+	"$NPCTL" attach minimal --node "$N"
+expect_refusal "a policy for node 0, which is not private" \
+	'node 0 is not private, BPF policy np_testpol refused' -- \
+	"$NPCTL" attach np_testpol --node 0
+expect_refusal "a swap to another node's policy" \
+	"is for node 1, update refused|no policy link pinned" -- \
+	"$NPCTL" swap np_testpol --node 1
+check "detach" -- "$NPCTL" detach --node "$N"
+check "the device loses DEMOTION" -- np_caps 0x3
+expect_refusal "flags the device lacks (demotion)" \
+	'flags 0x4 are not capabilities of the device' -- \
+	"$NPCTL" attach np_testpol --node "$N" --flags migration,mempolicy,demotion
+check "the device gets every capability back" -- np_caps 0xff
+expect_refusal "a struct_ops map attached without a link" \
+	'must be attached with a link' -- \
+	"$BPFTOOL" struct_ops register "$NP_BPF/np_nolink.bpf.o"
+
+echo "# an invalid verdict disables the policy"
+check "attach np_testpol with admit_verdict=7" -- \
+	"$NPCTL" attach np_testpol --node "$N" --set admit_verdict=7
+errors0=$(np_stat policy_errors)
+line=$(fault 8)
+check "state error after the first invalid verdict" -- wait_state error
+ok "$([ "$(np_exit kind)" = error ] && [ "$(np_exit reason)" = 7 ] &&
+	np_exit message | grep -q 'admit returned invalid verdict 7' && echo 0 || echo 1)" \
+	"exit: kind=$(np_exit kind) reason=$(np_exit reason) message='$(np_exit message)'"
+ok "$([ "$(kv on_node "$line")" = 2048 ] && [ "$(np_sys policy)" = isolated ] &&
+	[ "$(np_stat policy_errors)" -gt "$errors0" ] && echo 0 || echo 1)" \
+	"the node keeps working under the built-in policy ($line)"
+uei=$(bpf_var np_testp.bss uei)
+ok "$(echo "$uei" | grep -q '"kind": 1024' && echo 0 || echo 1)" \
+	"the policy's exit callback got the exit information ($uei)"
+line=$(fault 8)
+ok "$([ "$(kv on_node "$line")" = 2048 ] && echo 0 || echo 1)" \
+	"a later fault is decided by the built-in policy ($line)"
+check "swapping in a working policy re-enables the node" -- \
+	"$NPCTL" swap np_testpol --node "$N"
+ok "$([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = np_testpol ] &&
+	echo 0 || echo 1)" "state $(np_sys state), policy $(np_sys policy)"
+check "detach" -- "$NPCTL" detach --node "$N"
+
+echo "# bpf_np_error() disables the policy"
+check "attach np_testpol with error_after=3" -- \
+	"$NPCTL" attach np_testpol --node "$N" --set error_after=3
+line=$(fault 8)
+check "state error after bpf_np_error()" -- wait_state error
+ok "$([ "$(np_exit kind)" = error_bpf ] && [ "$(np_exit reason)" = 4242 ] &&
+	np_exit message | grep -q 'error_after reached' && echo 0 || echo 1)" \
+	"exit: kind=$(np_exit kind) reason=$(np_exit reason) message='$(np_exit message)'"
+eret=$(bpf_var np_testp.data error_ret)
+ok "$([ "$eret" = 0 ] && [ "$(kv on_node "$line")" = 2048 ] &&
+	echo 0 || echo 1)" \
+	"bpf_np_error() returned ${eret:-?} and the faults were served ($line)"
+check "detach" -- "$NPCTL" detach --node "$N"
+ok "$([ "$(np_exit kind)" = error_bpf ] && echo 0 || echo 1)" \
+	"detaching keeps the error as the exit information"
+
+echo "# kfuncs"
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+mkdir -p /sys/fs/cgroup/nptest
+echo $$ >/sys/fs/cgroup/nptest/cgroup.procs
+cgid=$(stat -c %i /sys/fs/cgroup/nptest)
+# A holder keeps 64 MB on the node for the evacuation request below.
+(sleep 600) | "$NP_BIN/npops" hold "$N" 64 >"$NP_OUT/hold.out" 2>&1 &
+for i in $(seq 100); do grep -q ready "$NP_OUT/hold.out" && break; sleep 0.2; done
+check "attach np_testpol asking to evacuate 1024 pages" -- \
+	"$NPCTL" attach np_testpol --node "$N" --set request_pages=1024 \
+	--set request_what=0
+# holder_pages: pages of the holder on the node, from its numa_maps.
+holder_pages() {
+	local pid
+	pid=$(pgrep -f "npops hold $N" | head -n 1)
+	tr ' ' '\n' <"/proc/$pid/numa_maps" |
+		awk -F= -v k="N$N" '$1 == k { s += $2 } END { print s + 0 }'
+}
+used0=$(node_used_pages "$N")
+held0=$(holder_pages)
+line=$(fault 1)
+for i in $(seq 50); do
+	[ "$(np_stat move_evacuated)" -ge 1024 ] && break
+	sleep 0.2
+done
+held1=$(holder_pages)
+managed=$(bpf_var np_testp.bss managed_pages)
+used=$(bpf_var np_testp.bss used_pages)
+free=$(bpf_var np_testp.bss free_pages)
+logical=$(bpf_var np_testp.bss logical_bytes)
+physical=$(bpf_var np_testp.bss physical_bytes)
+capacity=$(bpf_var np_testp.bss capacity_bytes)
+echo "# managed=$managed used=$used free=$free logical=$logical physical=$physical capacity=$capacity"
+ok "$([ "$managed" = $(($(node_mem "$N" MemTotal) / 4)) ] &&
+	[ $((used + free)) = "$managed" ] && echo 0 || echo 1)" \
+	"bpf_np_node_stat: managed pages match meminfo, used + free = managed"
+# The evacuation may run during the fault, and freed pages wait on the
+# per-CPU lists before they count as free: used is within 2048 pages.
+ok "$([ "$used" -ge $((used0 - 2048)) ] &&
+	[ "$used" -le $((used0 + 2048)) ] && echo 0 || echo 1)" \
+	"bpf_np_node_stat: used $used pages, meminfo said $used0 before the fault"
+ok "$([ $((logical / 4096)) -ge $((used - 16)) ] &&
+	[ $((logical / 4096)) -le $((used + 16)) ] &&
+	[ "$physical" = "$logical" ] && [ "$capacity" = $((managed * 4096)) ] &&
+	echo 0 || echo 1)" "bpf_np_device_counter: logical = physical = used bytes, capacity = managed bytes"
+ok "$([ "$(bpf_var np_testp.bss cgroup_id)" = "$cgid" ] && echo 0 || echo 1)" \
+	"bpf_np_cgroup_id: the faulting task's cgroup ($cgid)"
+rret=$(bpf_var np_testp.data request_ret)
+echo "# request_ret=$rret move_requested=$(np_stat move_requested) move_evacuated=$(np_stat move_evacuated)"
+ok "$([ "$rret" = 0 ] &&
+	[ "$(np_stat move_requested)" = 1024 ] &&
+	[ "$(np_stat move_evacuated)" -ge 1024 ] &&
+	[ $((held0 - held1)) -ge 768 ] && [ $((held0 - held1)) -le 1024 ] &&
+	echo 0 || echo 1)" \
+	"bpf_np_request: 1024 pages asked, $(np_stat move_evacuated) evacuated; the holder's pages on node $N: $held0 -> $held1"
+check "detach" -- "$NPCTL" detach --node "$N"
+pkill -f "npops hold" 2>/dev/null
+ok "$([ "$(bpf_var np_testp.bss wrong_nid 2>/dev/null || echo 0)" = 0 ] && echo 0 || echo 1)" \
+	"every callback was for node $N"
+echo $$ >/sys/fs/cgroup/cgroup.procs
+
+echo "# nothing leaked"
+for i in $(seq 50); do
+	[ "$(bpf_objects)" = "$objects0" ] && break
+	sleep 0.2
+done
+ok "$([ "$(bpf_objects)" = "$objects0" ] && echo 0 || echo 1)" \
+	"BPF maps and links before and after: $objects0 / $(bpf_objects)"
+done_testing
