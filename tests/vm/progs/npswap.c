@@ -9,10 +9,11 @@
  *   update    through the link (bpf_link_update, the atomic path);
  *   reattach  detaching the link and attaching the other one.
  * Prints
- *   swaps=N ns_per_swap=NS builtin_decisions=D errors=E
- * where D is how much nodeN/private/stat's builtin_decisions grew while
- * swapping: decisions taken by the built-in policy because no policy was
- * attached.  The policy is detached at the end.
+ *   swaps=N ns_per_swap=NS builtin_decisions=D admitted=A errors=E
+ * where D and A are how much nodeN/private/stat's builtin_decisions and
+ * admitted grew while swapping: decisions taken by the built-in policy
+ * because no policy was attached, and allocations admitted in all.  The
+ * policy is detached at the end.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 {
 	struct np_policy *pol[2] = { NULL, NULL };
 	struct bpf_link *link = NULL;
-	long long t0, t1, b0, b1;
+	long long t0, t1, b0, b1, a0, a1;
 	int nid, count, i, errors = 0, ret = 1;
 	bool update;
 
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
 		goto out;
 
 	b0 = stat_item(nid, "builtin_decisions");
+	a0 = stat_item(nid, "admitted");
 	t0 = now_ns();
 	for (i = 1; i <= count; i++) {
 		struct np_policy *next = pol[i % 2];
@@ -114,9 +116,11 @@ int main(int argc, char **argv)
 	}
 	t1 = now_ns();
 	b1 = stat_item(nid, "builtin_decisions");
+	a1 = stat_item(nid, "admitted");
 
-	printf("swaps=%d ns_per_swap=%lld builtin_decisions=%lld errors=%d\n",
-	       count, count ? (t1 - t0) / count : 0, b1 - b0, errors);
+	printf("swaps=%d ns_per_swap=%lld builtin_decisions=%lld admitted=%lld errors=%d\n",
+	       count, count ? (t1 - t0) / count : 0, b1 - b0, a1 - a0,
+	       errors);
 	ret = errors ? 1 : 0;
 out:
 	bpf_link__destroy(link);
