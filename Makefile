@@ -70,7 +70,7 @@ vpath %.bpf.c bpf tests/bpf
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
-	clean distclean checkpatch check-series baseline FORCE
+	clean distclean checkpatch check-series baseline bench FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -90,6 +90,7 @@ help:
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
+	@echo '  bench       benchmarks in a VM: BPF against built-in policies'
 	@echo '  demo        boot a VM with a private node and place memory on it'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
@@ -201,6 +202,10 @@ check-series: $(KOUT)/.config
 
 baseline: progs
 	$(Q)scripts/baseline.sh $(OUT)
+
+bench: progs $(BZIMAGE)
+	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+		--out $(OUT)/bench --bench bpf
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \

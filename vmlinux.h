@@ -71507,6 +71507,7 @@ struct node_private {
 	const struct node_private_ops *ops;
 	struct np_stats *stats;
 	const struct node_private_ops *bpf_ops;
+	const struct bpf_link *bpf_link;
 	enum np_bpf_state bpf_state;
 	u64 enable_seq;
 	bool bpf_exited;
@@ -71516,6 +71517,7 @@ struct node_private {
 	struct work_struct error_work;
 	atomic_long_t requested[2];
 	struct work_struct request_work;
+	long unsigned int request_cursor;
 };
 
 struct node_private_device {

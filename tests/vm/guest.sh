@@ -63,6 +63,8 @@ export NP_NODE NP_START NP_SIZE NP_NODES
 
 if [ "$test" = demo ]; then
 	script=$here/demo.sh
+elif [ "${test#bench/}" != "$test" ]; then
+	script=$here/$test.sh
 else
 	script=$here/t/$test.sh
 fi

@@ -4,7 +4,7 @@
 # Run the VM tests: one virtme-ng guest per test, TAP on stdout.
 #
 #   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
-#         [--list] [--no-private]
+#         [--bench NAME] [--list] [--no-private]
 #
 # --no-private leaves the memory-only node alone, for a kernel without
 # private nodes (the unpatched baseline); only tests that do not use the
@@ -24,7 +24,7 @@
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
 set -u
 here=$(dirname "$(readlink -f "$0")")
-kernel= bin= out= only= demo=0 list=0 claim=claim
+kernel= bin= out= only= demo=0 bench= list=0 claim=claim
 
 usage() {
 	sed -n 's/^#   \?//p' "$0" | sed -n '2,5p'
@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--only) only=$2; shift ;;
 	--demo) demo=1 ;;
+	--bench) bench=$2; shift ;;
 	--list) list=1 ;;
 	--no-private) claim=noclaim ;;
 	-h|--help) usage; exit 0 ;;
@@ -119,6 +120,26 @@ run_one() {
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }
+
+# A benchmark (tests/vm/bench/NAME.sh) prints its table; no TAP.
+if [ -n "$bench" ]; then
+	if [ ! -f "$here/bench/$bench.sh" ]; then
+		echo "run.sh: no benchmark '$bench'" >&2
+		exit 2
+	fi
+	tmo=$(sed -n 's/^# timeout: //p' "$here/bench/$bench.sh")
+	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
+	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench"
+	cat "$out/bench-$bench/output" 2>/dev/null
+	bad=$(grep -hE "$BAD_LOG" "$out/bench-$bench/dmesg" 2>/dev/null |
+		head -n 1)
+	if [ -n "$bad" ]; then
+		echo "bench: kernel log: $bad" >&2
+		exit 1
+	fi
+	[ "$(cat "$out/bench-$bench/rc" 2>/dev/null)" = 0 ]
+	exit
+fi
 
 if [ $demo = 1 ]; then
 	echo "Booting a VM with a private node (TCG, about a minute)..."

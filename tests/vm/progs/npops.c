@@ -7,7 +7,7 @@
  *
  *   npops fault NODE bind|preferred MB
  *	mbind a fresh range to NODE and touch it.
- *	mbind=ERR sigbus=0|1 on_node=PAGES pages=PAGES
+ *	mbind=ERR sigbus=0|1 on_node=PAGES pages=PAGES ns=NS (the touch's time)
  *   npops move NODE MB
  *	touch a range on this CPU's node, then move_pages(2) it to NODE.
  *	ret=RET on_node=PAGES pages=PAGES
@@ -99,17 +99,24 @@ static int cmd_fault(int node, const char *mode, size_t len)
 {
 	unsigned long mask = mask_of(node, -1);
 	char *p = map_anon(len);
-	long r;
+	struct timespec t0, t1;
+	long r, ns = 0;
 	bool bus = false;
 
 	if (!p)
 		return 1;
 	r = mbind(p, len, strcmp(mode, "bind") ? MPOL_PREFERRED : MPOL_BIND,
 		  &mask, MAX_NODES, 0);
-	if (!r)
+	if (!r) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		bus = touch_or_sigbus(p, len);
-	printf("mbind=%s sigbus=%d on_node=%ld pages=%zu\n", err_name(r), bus,
-	       r ? 0 : on_node(p, len, node), len / page_size);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ns = (t1.tv_sec - t0.tv_sec) * 1000000000L +
+		     (t1.tv_nsec - t0.tv_nsec);
+	}
+	printf("mbind=%s sigbus=%d on_node=%ld pages=%zu ns=%ld\n",
+	       err_name(r), bus, r ? 0 : on_node(p, len, node),
+	       len / page_size, ns);
 	return 0;
 }
 

@@ -2,12 +2,14 @@
 /*
  * npswap: replace the BPF policy of a private node many times, and time it.
  *
- *   npswap NODE COUNT update|reattach POLICY [VAR=VALUE...]
+ *   npswap [-i USEC] NODE COUNT update|reattach POLICY [VAR=VALUE...]
  *
  * Loads POLICY twice, as "swap_a" and "swap_b", attaches swap_a to NODE
  * and then replaces the policy COUNT times, alternating the two:
  *   update    through the link (bpf_link_update, the atomic path);
  *   reattach  detaching the link and attaching the other one.
+ * With -i, it sleeps USEC microseconds between two swaps, so that the
+ * swaps spread over a workload; ns_per_swap counts only the swaps.
  * Prints
  *   swaps=N ns_per_swap=NS builtin_decisions=D admitted=A errors=E
  * where D and A are how much nodeN/private/stat's builtin_decisions and
@@ -74,14 +76,19 @@ int main(int argc, char **argv)
 {
 	struct np_policy *pol[2] = { NULL, NULL };
 	struct bpf_link *link = NULL;
-	long long t0, t1, b0, b1, a0, a1;
-	int nid, count, i, errors = 0, ret = 1;
+	long long t0, b0, b1, a0, a1, spent = 0;
+	int nid, count, i, errors = 0, ret = 1, interval = 0;
 	bool update;
 
+	if (argc > 2 && !strcmp(argv[1], "-i")) {
+		interval = atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 5 || (strcmp(argv[3], "update") &&
 			 strcmp(argv[3], "reattach"))) {
 		fprintf(stderr,
-			"usage: npswap NODE COUNT update|reattach POLICY [VAR=VALUE...]\n");
+			"usage: npswap [-i USEC] NODE COUNT update|reattach POLICY [VAR=VALUE...]\n");
 		return 2;
 	}
 	nid = atoi(argv[1]);
@@ -95,13 +102,16 @@ int main(int argc, char **argv)
 
 	b0 = stat_item(nid, "builtin_decisions");
 	a0 = stat_item(nid, "admitted");
-	t0 = now_ns();
 	for (i = 1; i <= count; i++) {
 		struct np_policy *next = pol[i % 2];
 
+		if (interval && i > 1)
+			usleep(interval);
+		t0 = now_ns();
 		if (update) {
 			if (np_policy_swap(next, link))
 				errors++;
+			spent += now_ns() - t0;
 			continue;
 		}
 		/* Detach synchronously, then attach the other map. */
@@ -113,13 +123,13 @@ int main(int argc, char **argv)
 			errors++;
 			break;
 		}
+		spent += now_ns() - t0;
 	}
-	t1 = now_ns();
 	b1 = stat_item(nid, "builtin_decisions");
 	a1 = stat_item(nid, "admitted");
 
 	printf("swaps=%d ns_per_swap=%lld builtin_decisions=%lld admitted=%lld errors=%d\n",
-	       count, count ? (t1 - t0) / count : 0, b1 - b0, a1 - a0,
+	       count, count ? spent / count : 0, b1 - b0, a1 - a0,
 	       errors);
 	ret = errors ? 1 : 0;
 out:

@@ -40,8 +40,20 @@ ok "$([ "$(kv on_node "$line")" = 4096 ] && [ "${admits:-0}" -ge 4096 ] &&
 	"minimal decides: 4096 pages admitted, admit called $admits times, init once"
 ok "$([ "$(np_stat builtin_decisions)" = "$builtin0" ] && echo 0 || echo 1)" \
 	"no decision by the built-in policy while minimal is attached"
+line=$("$NP_BIN/npops" move "$N" 4)
+migrates=$(bpf_var minimal.bss calls | tr -d '[] ' | cut -d, -f2)
+ok "$([ "$(kv on_node "$line")" = 1024 ] && [ "${migrates:-0}" -ge 1024 ] &&
+	echo 0 || echo 1)" \
+	"minimal's migrate callback allowed move_pages(2) in ($line, $migrates calls)"
+# Keep its data after the detach, to see what exit got.
+"$BPFTOOL" map pin name minimal.bss /sys/fs/bpf/bt/bss
 rm /sys/fs/bpf/bt/minimal_ops
 check "unpinning the last link detaches: state none" -- wait_state none
+exits=$(bpf_var minimal.bss calls | tr -d '[] ' | cut -d, -f7)
+uei=$(bpf_var minimal.bss uei)
+ok "$([ "$exits" = 1 ] && echo "$uei" | grep -q '"kind": 1,' && echo 0 || echo 1)" \
+	"minimal's exit callback ran once, with kind unreg ($uei)"
+rm /sys/fs/bpf/bt/bss
 ok "$([ "$(np_sys policy)" = isolated ] && [ "$(np_exit kind)" = unreg ] &&
 	[ "$(np_exit seq)" = "$seq1" ] && echo 0 || echo 1)" \
 	"back to isolated, exit kind=$(np_exit kind) seq=$(np_exit seq)"

@@ -20,7 +20,8 @@ load &
 loader=$!
 sleep 2
 
-out=$("$NP_BIN/npswap" "$N" 1000 update np_testpol)
+# 1 ms apart, so that the swaps spread over the load.
+out=$("$NP_BIN/npswap" -i 1000 "$N" 1000 update np_testpol)
 rc=$?
 echo "# update:   $out"
 ok "$([ $rc = 0 ] && [ "$(kv swaps "$out")" = 1000 ] &&

@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: BPF policies against the built-in policy: faults and swaps
+# timeout: 900
+#
+# Runs in the VM (make bench).  Every figure is measured here, side by
+# side in this one run, and printed as a table with the issue's targets:
+#  - faults placed on the private node by mbind, decided by the built-in
+#    policy "isolated" (C, no callback), by the test driver's C policy
+#    with an admit callback, or by bpf/isolate (the same decisions as a
+#    BPF program), in interleaved rounds; median throughput of each;
+#  - replacing the policy through its link (update) against detaching it
+#    and attaching the other one, idle, then under a faulting load with
+#    the decisions that fell to the built-in policy meanwhile.
+. "$NP_TESTS/lib.sh"
+N=$NP_NODE
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+ROUNDS=${NP_BENCH_ROUNDS:-15}
+MB=64
+fails=0
+
+# median: of the numbers on stdin.
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# fault_rate: pages per second of one mbind fault of MB on the node.
+fault_rate() {
+	local out
+	out=$("$NP_BIN/npops" fault "$N" bind $MB)
+	[ "$(kv on_node "$out")" = $((MB * 256)) ] || {
+		echo "bench: fault did not land on node $N: $out" >&2
+		return 1
+	}
+	echo $(($(kv pages "$out") * 1000000000 / $(kv ns "$out")))
+}
+
+echo "# faults: $ROUNDS rounds of $MB MB, built-in, C and BPF interleaved" >&2
+: >"$NP_OUT/builtin.rates"
+: >"$NP_OUT/c.rates"
+: >"$NP_OUT/bpf.rates"
+: >"$NP_OUT/bpf-builtin.ratios"
+: >"$NP_OUT/bpf-c.ratios"
+for r in $(seq "$ROUNDS"); do
+	case $((r % 3)) in
+	0) order="builtin c bpf" ;;
+	1) order="c bpf builtin" ;;
+	2) order="bpf builtin c" ;;
+	esac
+	for mode in $order; do
+		case $mode in
+		bpf) "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1 ;;
+		c) np_policy "0x3 admit=allow" || exit 1 ;;
+		esac
+		fault_rate >>"$NP_OUT/$mode.rates" || exit 1
+		case $mode in
+		bpf) "$NPCTL" detach --node "$N" >/dev/null || exit 1 ;;
+		c) np_policy none || exit 1 ;;
+		esac
+	done
+	b=$(tail -n 1 "$NP_OUT/builtin.rates")
+	c=$(tail -n 1 "$NP_OUT/c.rates")
+	p=$(tail -n 1 "$NP_OUT/bpf.rates")
+	# Ratios within a round, where the runs were seconds apart.
+	echo $((p * 10000 / b)) >>"$NP_OUT/bpf-builtin.ratios"
+	echo $((p * 10000 / c)) >>"$NP_OUT/bpf-c.ratios"
+	echo "#   round $r: builtin $b C $c bpf $p pages/s" >&2
+done
+f_builtin=$(median <"$NP_OUT/builtin.rates")
+f_c=$(median <"$NP_OUT/c.rates")
+f_bpf=$(median <"$NP_OUT/bpf.rates")
+r_builtin=$(median <"$NP_OUT/bpf-builtin.ratios")
+r_c=$(median <"$NP_OUT/bpf-c.ratios")
+
+echo "# swaps, idle" >&2
+s_update=$("$NP_BIN/npswap" "$N" 1000 update minimal) || exit 1
+s_reattach=$("$NP_BIN/npswap" "$N" 100 reattach minimal) || exit 1
+
+echo "# swaps under a faulting load" >&2
+load() {
+	while :; do
+		"$NP_BIN/npops" fault "$N" bind 8 >/dev/null
+	done
+}
+load &
+loader=$!
+sleep 1
+# 1 ms apart, so that the swaps spread over the faults.
+l_update=$("$NP_BIN/npswap" -i 1000 "$N" 1000 update minimal) || exit 1
+l_reattach=$("$NP_BIN/npswap" -i 1000 "$N" 200 reattach minimal) || exit 1
+kill $loader
+wait $loader 2>/dev/null
+
+# verdict OK: PASS or FAIL, counting failures.
+verdict() {
+	if [ "$1" = 1 ]; then
+		echo PASS
+	else
+		fails=$((fails + 1))
+		echo FAIL
+	fi
+}
+
+python3 - "$f_builtin" "$f_bpf" "$s_update" "$s_reattach" "$l_update" \
+	"$l_reattach" "$f_c" "$r_builtin" "$r_c" >"$NP_OUT/table" <<'PY'
+import sys
+fb, fp, fc = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[7])
+kv = lambda s: dict(w.split("=") for w in s.split())
+su, sr, lu, lr = (kv(a) for a in sys.argv[3:7])
+# The median of the ratios within each round decides: it cancels drift.
+ratio_f = int(sys.argv[8]) / 10000
+ratio_c = int(sys.argv[9]) / 10000
+tu, tr = int(su["ns_per_swap"]), int(sr["ns_per_swap"])
+ratio_s = tr / tu
+print("| Benchmark | Built-in or detach+attach | BPF or update | Ratio | Target |")
+print("|---|---|---|---|---|")
+print(f"| Faults on the private node, pages/s (median of rounds; ratio: median of per-round ratios) | {fb} | {fp} | {ratio_f:.3f} | >= 0.97 |")
+print(f"| Same, against a C policy with an admit callback | {fc} | {fp} | {ratio_c:.3f} | |")
+print(f"| Cost of a BPF admission decision, ns per fault | | {1e9 / fp - 1e9 / fb:.0f} | | |")
+print(f"| Policy replacement, idle, us per swap | {tr / 1000:.1f} | {tu / 1000:.1f} | {ratio_s:.1f}x faster | >= 10x |")
+print(f"| Policy replacement under load, us per swap | {int(lr['ns_per_swap']) / 1000:.1f} | {int(lu['ns_per_swap']) / 1000:.1f} | | |")
+print(f"| Decisions by the built-in policy during swaps, under load | {lr['builtin_decisions']} in {lr['swaps']} swaps | {lu['builtin_decisions']} in {lu['swaps']} swaps | | 0 for update |")
+print(f"RESULT faults={int(ratio_f >= 0.97)} swap={int(ratio_s >= 10)} default={int(lu['builtin_decisions'] == '0' and int(lu['admitted']) > 0)}")
+PY
+grep -v '^RESULT' "$NP_OUT/table"
+res=$(sed -n 's/^RESULT //p' "$NP_OUT/table")
+echo
+echo "Faults: $(verdict "$(kv faults "$res")")  Swap time: $(verdict "$(kv swap "$res")")  No default decision on update: $(verdict "$(kv default "$res")")"
+[ $fails = 0 ]
