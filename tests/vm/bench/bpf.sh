@@ -27,7 +27,8 @@ median() {
 # fault_rate: pages per second of one mbind fault of MB on the node.
 fault_rate() {
 	local out
-	out=$("$NP_BIN/npops" fault "$N" bind $MB)
+	# On one CPU, the same for every run: less noise under TCG.
+	out=$(taskset -c 1 "$NP_BIN/npops" fault "$N" bind $MB)
 	[ "$(kv on_node "$out")" = $((MB * 256)) ] || {
 		echo "bench: fault did not land on node $N: $out" >&2
 		return 1
