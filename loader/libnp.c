@@ -359,6 +359,33 @@ int np_policy_load(struct np_policy *p)
 	return ret;
 }
 
+int np_policy_prepare(const char *policy, int nid, const char *name,
+		      const unsigned int *flags, const char *const *sets,
+		      int nr_sets, struct np_policy **out)
+{
+	struct np_policy *p;
+	int i, ret;
+
+	ret = np_policy_open(policy, &p);
+	if (ret)
+		return ret;
+	ret = np_policy_set_node(p, nid);
+	if (!ret && name)
+		ret = np_policy_set_name(p, name);
+	if (!ret && flags)
+		ret = np_policy_set_flags(p, *flags);
+	for (i = 0; !ret && i < nr_sets; i++)
+		ret = np_policy_set_var(p, sets[i]);
+	if (!ret)
+		ret = np_policy_load(p);
+	if (ret) {
+		np_policy_close(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
 const char *np_attach_strerror(int err)
 {
 	switch (-err) {

@@ -26,6 +26,13 @@ int np_policy_set_flags(struct np_policy *p, unsigned int flags);
 int np_policy_set_name(struct np_policy *p, const char *name);
 int np_policy_set_var(struct np_policy *p, const char *assignment);
 int np_policy_load(struct np_policy *p);
+/*
+ * All of the above at once: open POLICY for node NID, with NAME and FLAGS
+ * unless NULL, the NR_SETS "VAR=VALUE" assignments of SETS, and load it.
+ */
+int np_policy_prepare(const char *policy, int nid, const char *name,
+		      const unsigned int *flags, const char *const *sets,
+		      int nr_sets, struct np_policy **out);
 
 /*
  * Attach a loaded policy to its node.  With PIN the link is pinned at

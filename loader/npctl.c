@@ -75,6 +75,30 @@ static int parse_int(const char *s, int *v)
 	return 0;
 }
 
+/*
+ * Options every command takes: --node, --json, --help.  Return 0 when OPT
+ * was one of them, 1 after --help, -EINVAL for a bad node, -ENOENT when
+ * OPT is not a common option.
+ */
+static int common_opt(int opt, int *nid)
+{
+	switch (opt) {
+	case 'n':
+		if (parse_int(optarg, nid)) {
+			fprintf(stderr, "--node %s: not a node id\n", optarg);
+			return -EINVAL;
+		}
+		return 0;
+	case 'j':
+		json = true;
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 1;
+	}
+	return -ENOENT;
+}
+
 struct load_args {
 	const char *policy;
 	int nid;
@@ -99,21 +123,20 @@ static const struct option load_opts[] = {
 static int parse_load_args(int argc, char **argv, struct load_args *a,
 			   bool allow_no_pin)
 {
-	int opt;
+	int opt, ret;
 
 	memset(a, 0, sizeof(*a));
 	a->nid = -1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "n:f:s:jh", load_opts,
 				  NULL)) != -1) {
+		ret = common_opt(opt, &a->nid);
+		if (ret != -ENOENT) {
+			if (ret)
+				return ret;
+			continue;
+		}
 		switch (opt) {
-		case 'n':
-			if (parse_int(optarg, &a->nid)) {
-				fprintf(stderr, "--node %s: not a node id\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
 		case 'f':
 			if (np_flags_parse(optarg, &a->flags))
 				return -EINVAL;
@@ -134,12 +157,6 @@ static int parse_load_args(int argc, char **argv, struct load_args *a,
 			}
 			a->no_pin = true;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
 		default:
 			return -EINVAL;
 		}
@@ -158,25 +175,9 @@ static int parse_load_args(int argc, char **argv, struct load_args *a,
 
 static int open_and_load(const struct load_args *a, struct np_policy **out)
 {
-	struct np_policy *p;
-	int i, ret;
-
-	ret = np_policy_open(a->policy, &p);
-	if (ret)
-		return ret;
-	ret = np_policy_set_node(p, a->nid);
-	if (!ret && a->has_flags)
-		ret = np_policy_set_flags(p, a->flags);
-	for (i = 0; !ret && i < a->nr_sets; i++)
-		ret = np_policy_set_var(p, a->sets[i]);
-	if (!ret)
-		ret = np_policy_load(p);
-	if (ret) {
-		np_policy_close(p);
-		return ret;
-	}
-	*out = p;
-	return 0;
+	return np_policy_prepare(a->policy, a->nid, NULL,
+				 a->has_flags ? &a->flags : NULL, a->sets,
+				 a->nr_sets, out);
 }
 
 static volatile sig_atomic_t stop;
@@ -277,28 +278,16 @@ static int parse_node_only(int argc, char **argv, int *nid, bool required)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
+	int opt, ret;
 
 	*nid = -1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			if (parse_int(optarg, nid)) {
-				fprintf(stderr, "--node %s: not a node id\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
+		ret = common_opt(opt, nid);
+		if (ret == -ENOENT)
 			return -EINVAL;
-		}
+		if (ret)
+			return ret;
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0],

@@ -174,3 +174,15 @@ bpf_objects() {
 	echo "maps=$("$BPFTOOL" map list | grep -c '^[0-9]*:')" \
 		"links=$("$BPFTOOL" link list | grep -c '^[0-9]*:')"
 }
+
+# check_no_leak OBJECTS: as many BPF maps and links as OBJECTS (an earlier
+# bpf_objects), once the kernel has released what was detached.
+check_no_leak() {
+	local i
+	for i in $(seq 50); do
+		[ "$(bpf_objects)" = "$1" ] && break
+		sleep 0.2
+	done
+	ok "$([ "$(bpf_objects)" = "$1" ] && echo 0 || echo 1)" \
+		"BPF maps and links before and after: $1 / $(bpf_objects)"
+}

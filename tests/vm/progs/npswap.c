@@ -40,30 +40,6 @@ static long long stat_item(int nid, const char *item)
 	return -1;
 }
 
-static int load(const char *policy, const char *name, int nid, int nsets,
-		char **sets, struct np_policy **out)
-{
-	struct np_policy *p;
-	int i, ret;
-
-	ret = np_policy_open(policy, &p);
-	if (ret)
-		return ret;
-	ret = np_policy_set_node(p, nid);
-	if (!ret)
-		ret = np_policy_set_name(p, name);
-	for (i = 0; !ret && i < nsets; i++)
-		ret = np_policy_set_var(p, sets[i]);
-	if (!ret)
-		ret = np_policy_load(p);
-	if (ret) {
-		np_policy_close(p);
-		return ret;
-	}
-	*out = p;
-	return 0;
-}
-
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -94,8 +70,10 @@ int main(int argc, char **argv)
 	nid = atoi(argv[1]);
 	count = atoi(argv[2]);
 	update = !strcmp(argv[3], "update");
-	if (load(argv[4], "swap_a", nid, argc - 5, argv + 5, &pol[0]) ||
-	    load(argv[4], "swap_b", nid, argc - 5, argv + 5, &pol[1]))
+	if (np_policy_prepare(argv[4], nid, "swap_a", NULL,
+			      (const char *const *)argv + 5, argc - 5, &pol[0]) ||
+	    np_policy_prepare(argv[4], nid, "swap_b", NULL,
+			      (const char *const *)argv + 5, argc - 5, &pol[1]))
 		goto out;
 	if (np_policy_attach(pol[0], false, &link))
 		goto out;

@@ -228,17 +228,13 @@ ok "$([ "$rret" = 0 ] &&
 	[ $((held0 - held1)) -ge 768 ] && [ $((held0 - held1)) -le 1024 ] &&
 	echo 0 || echo 1)" \
 	"bpf_np_request: 1024 pages asked, $(np_stat move_evacuated) evacuated; the holder's pages on node $N: $held0 -> $held1"
+wrong=$(bpf_var np_testp.bss wrong_nid)
+ok "$([ "$wrong" = 0 ] && echo 0 || echo 1)" \
+	"every callback was for node $N (${wrong:-?} for another)"
 check "detach" -- "$NPCTL" detach --node "$N"
 pkill -f "npops hold" 2>/dev/null
-ok "$([ "$(bpf_var np_testp.bss wrong_nid 2>/dev/null || echo 0)" = 0 ] && echo 0 || echo 1)" \
-	"every callback was for node $N"
 echo $$ >/sys/fs/cgroup/cgroup.procs
 
 echo "# nothing leaked"
-for i in $(seq 50); do
-	[ "$(bpf_objects)" = "$objects0" ] && break
-	sleep 0.2
-done
-ok "$([ "$(bpf_objects)" = "$objects0" ] && echo 0 || echo 1)" \
-	"BPF maps and links before and after: $objects0 / $(bpf_objects)"
+check_no_leak "$objects0"
 done_testing

@@ -43,10 +43,5 @@ wait $loader 2>/dev/null
 ok "$([ "$(np_stat policy_errors)" = "$errors0" ] &&
 	[ "$(np_sys state)" = none ] && echo 0 || echo 1)" \
 	"no policy errors, node back to the built-in policy ($(np_sys state))"
-for i in $(seq 50); do
-	[ "$(bpf_objects)" = "$objects0" ] && break
-	sleep 0.2
-done
-ok "$([ "$(bpf_objects)" = "$objects0" ] && echo 0 || echo 1)" \
-	"BPF maps and links before and after: $objects0 / $(bpf_objects)"
+check_no_leak "$objects0"
 done_testing

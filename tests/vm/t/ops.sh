@@ -90,7 +90,7 @@ r=$("$NP_BIN/npops" fault "$P" bind 4)
 ok $([ "$(kv on_node "$r")" = $pages ]; echo $?) \
 	"invalid verdicts fall back to the flags' decision: placed ($r)"
 ok $([ $(($(np_stat policy_errors) - errors)) -ge $pages ] &&
-	log_since | grep -q "node $P: policy np-test returned invalid verdict 42"; echo $?) \
+	log_since | grep -q "node $P: policy np-test: admit returned invalid verdict 42"; echo $?) \
 	"invalid verdicts counted and logged ($errors -> $(np_stat policy_errors))"
 check "back to the built-in policy" -- np_policy none
 done_testing
