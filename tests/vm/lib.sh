@@ -186,3 +186,17 @@ check_no_leak() {
 	ok "$([ "$(bpf_objects)" = "$1" ] && echo 0 || echo 1)" \
 		"BPF maps and links before and after: $1 / $(bpf_objects)"
 }
+
+# push_down_and_write: hold 64 MB on node 0, push it down to the private
+# node with memory pressure on node 0 (demotion), then read and write it;
+# prints npops wprotect's findings.
+push_down_and_write() {
+	local line res
+	coproc WP { "$NP_BIN/npops" wprotect 0 64 "$NP_NODE"; }
+	read -r -t 120 line <&"${WP[0]}"
+	numactl --membind=0 memhog -r1 1000M >/dev/null 2>&1
+	echo go >&"${WP[1]}"
+	read -r -t 120 res <&"${WP[0]}"
+	wait "$WP_PID"
+	echo "$res"
+}

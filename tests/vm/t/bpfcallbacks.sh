@@ -18,14 +18,7 @@ check "attach minimal with flags migration,demotion,protect_write,reclaim" -- \
 	"$NPCTL" attach minimal --node "$P" \
 	--flags migration,demotion,protect_write,reclaim
 
-# Hold 64 MB on node 0, push it down to node P with memory pressure on
-# node 0, then read and write it.
-coproc WP { "$NP_BIN/npops" wprotect 0 64 "$P"; }
-read -r -t 120 line <&"${WP[0]}"
-numactl --membind=0 memhog -r1 1000M >/dev/null 2>&1
-echo go >&"${WP[1]}"
-read -r -t 120 res <&"${WP[0]}"
-wait "$WP_PID"
+res=$(push_down_and_write)
 echo "# $res"
 n=$(kv before "$res")
 ok "$([ "${n:-0}" -gt 1000 ] && [ "$(calls 3)" -ge 1 ] && echo 0 || echo 1)" \

@@ -9,15 +9,8 @@ P=$NP_NODE
 # under policy FLAGS with memory pressure on node 0, then read and write
 # it; prints npops' findings.
 demote_then_write() {
-	local line res
 	np_policy "$1" || return 1
-	coproc WP { "$NP_BIN/npops" wprotect 0 64 "$P"; }
-	read -r -t 120 line <&"${WP[0]}"
-	numactl --membind=0 memhog -r1 1000M >/dev/null 2>&1
-	echo go >&"${WP[1]}"
-	read -r -t 120 res <&"${WP[0]}"
-	wait "$WP_PID"
-	echo "$res"
+	push_down_and_write
 }
 
 hook_calls() {
