@@ -371,6 +371,7 @@ static int print_node(int nid, bool first)
 	static const char * const fields[] = {
 		"device", "caps", "policy", "flags", "state", "enable_seq",
 	};
+	static const char * const kv_files[] = { "exit", "stat" };
 	char buf[4096];
 	unsigned int i;
 
@@ -391,18 +392,14 @@ static int print_node(int nid, bool first)
 			printf("  %-12s %s\n", fields[i], buf);
 		}
 	}
-	if (!np_node_read(nid, "exit", buf, sizeof(buf))) {
+	/* The "key value" per line files, as nested objects. */
+	for (i = 0; i < sizeof(kv_files) / sizeof(kv_files[0]); i++) {
+		if (np_node_read(nid, kv_files[i], buf, sizeof(buf)))
+			continue;
 		if (json)
-			printf(",\"exit\":");
+			printf(",\"%s\":", kv_files[i]);
 		else
-			printf("  exit\n");
-		print_kv(buf, "    ");
-	}
-	if (!np_node_read(nid, "stat", buf, sizeof(buf))) {
-		if (json)
-			printf(",\"stat\":");
-		else
-			printf("  stat\n");
+			printf("  %s\n", kv_files[i]);
 		print_kv(buf, "    ");
 	}
 	if (json)
