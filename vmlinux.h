@@ -7119,6 +7119,11 @@ typedef enum {
 } cpuset_flagbits_t;
 
 typedef enum {
+	noDictIssue = 0,
+	dictSmall = 1,
+} dictIssue_directive;
+
+typedef enum {
 	noDict = 0,
 	withPrefix64k = 1,
 	usingExtDict = 2,
@@ -7190,6 +7195,11 @@ typedef enum {
 } isolate_migrate_t;
 
 typedef enum {
+	noLimit = 0,
+	limitedOutput = 1,
+} limitedOutput_directive;
+
+typedef enum {
 	PAGE_KEEP = 0,
 	PAGE_ACTIVATE = 1,
 	PAGE_SUCCESS = 2,
@@ -7259,6 +7269,12 @@ typedef enum {
 	set_compressed = 2,
 	set_repeat = 3,
 } symbolEncodingType_e;
+
+typedef enum {
+	byPtr = 0,
+	byU32 = 1,
+	byU16 = 2,
+} tableType_t;
 
 typedef ZSTD_ErrorCode zstd_error_code;
 
@@ -14342,7 +14358,8 @@ enum np_node_stat {
 enum np_request {
 	NP_REQ_EVACUATE = 0,
 	NP_REQ_DEMOTE = 1,
-	NR_NP_REQUESTS = 2,
+	NP_REQ_EVACUATE_COSTLY = 2,
+	NR_NP_REQUESTS = 3,
 };
 
 enum np_stat_item {
@@ -19946,6 +19963,20 @@ typedef union {
 	long long unsigned int table[4];
 	LZ4_streamDecode_t_internal internal_donotuse;
 } LZ4_streamDecode_t;
+
+typedef struct {
+	uint32_t hashTable[4096];
+	uint32_t currentOffset;
+	uint32_t initCheck;
+	const uint8_t *dictionary;
+	uint8_t *bufferStart;
+	uint32_t dictSize;
+} LZ4_stream_t_internal;
+
+typedef union {
+	long long unsigned int table[2052];
+	LZ4_stream_t_internal internal_donotuse;
+} LZ4_stream_t;
 
 struct list_head {
 	struct list_head *next;
@@ -41457,6 +41488,43 @@ struct cpuset_migrate_mm_work {
 	struct mm_struct *mm;
 	nodemask_t from;
 	nodemask_t to;
+};
+
+struct node_private_device {
+	const char *name;
+	u32 caps;
+	void (*folio_migrate)(void *, struct folio *, struct folio *);
+	int (*write_fault)(void *, struct folio *);
+	u64 (*counter)(void *, int, enum np_dev_counter);
+	u64 (*folio_cost)(void *, struct folio *);
+	void (*free_pages)(void *, struct page *, unsigned int);
+};
+
+struct cram_node {
+	struct kobject kobj;
+	int nid;
+	u64 start;
+	u64 size;
+	long unsigned int start_pfn;
+	long unsigned int nr_pages;
+	u32 *charge;
+	atomic64_t logical;
+	atomic64_t physical;
+	atomic64_t peak;
+	atomic64_t overflow_events;
+	atomic64_t watermark_events;
+	u64 capacity;
+	u32 low_pct;
+	u32 high_pct;
+	atomic_t high;
+	struct kernfs_node *watermark_kn;
+	struct node_private_device dev;
+};
+
+struct cram_pcpu {
+	local_lock_t lock;
+	void *wrkmem;
+	void *buf;
 };
 
 struct range {
@@ -71496,8 +71564,6 @@ struct np_exit_info {
 	char msg[128];
 };
 
-struct node_private_device;
-
 struct np_stats;
 
 struct node_private {
@@ -71515,17 +71581,9 @@ struct node_private {
 	const struct node_private_ops *failed_ops;
 	struct np_exit_info error_info;
 	struct work_struct error_work;
-	atomic_long_t requested[2];
+	atomic_long_t requested[3];
 	struct work_struct request_work;
 	long unsigned int request_cursor;
-};
-
-struct node_private_device {
-	const char *name;
-	u32 caps;
-	void (*folio_migrate)(void *, struct folio *, struct folio *);
-	int (*write_fault)(void *, struct folio *);
-	u64 (*counter)(void *, int, enum np_dev_counter);
 };
 
 struct nodemask_scratch {
@@ -87710,6 +87768,10 @@ struct trace_event_data_offsets_cpuhp_exit {};
 
 struct trace_event_data_offsets_cpuhp_multi_enter {};
 
+struct trace_event_data_offsets_cram_emu_overflow {};
+
+struct trace_event_data_offsets_cram_emu_watermark {};
+
 struct trace_event_data_offsets_csd_function {};
 
 struct trace_event_data_offsets_csd_queue_cpu {};
@@ -89672,6 +89734,24 @@ struct trace_event_raw_cpuhp_multi_enter {
 	int target;
 	int idx;
 	void *fun;
+	char __data[0];
+};
+
+struct trace_event_raw_cram_emu_overflow {
+	struct trace_entry ent;
+	int nid;
+	long unsigned int pfn;
+	u64 physical;
+	u64 capacity;
+	char __data[0];
+};
+
+struct trace_event_raw_cram_emu_watermark {
+	struct trace_entry ent;
+	int nid;
+	bool high;
+	u64 physical;
+	u64 capacity;
 	char __data[0];
 };
 
@@ -101789,6 +101869,10 @@ typedef void (*btf_trace_cpuhp_enter)(void *, unsigned int, int, int, int (*)(un
 typedef void (*btf_trace_cpuhp_exit)(void *, unsigned int, int, int, int);
 
 typedef void (*btf_trace_cpuhp_multi_enter)(void *, unsigned int, int, int, int (*)(unsigned int, struct hlist_node *), struct hlist_node *);
+
+typedef void (*btf_trace_cram_emu_overflow)(void *, int, long unsigned int, u64, u64);
+
+typedef void (*btf_trace_cram_emu_watermark)(void *, int, bool, u64, u64);
 
 typedef void (*btf_trace_csd_function_entry)(void *, smp_call_func_t, call_single_data_t *);
 

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|noclaim]
+# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|noclaim]
 #
 # Runs inside the VM (PID 1's child, as root).  Turns the memory-only NUMA
-# node into a private node with the test driver, runs one test script
+# node into a private node with the test driver (with "cram", the first
+# one with the CRAM emulator, cram_emu), runs one test script
 # from tests/vm/t/ (or the demo), and leaves in OUTDIR:
 #   output  what the test printed     rc     its exit status
 #   dmesg   the whole kernel log      setup  the node claim log
@@ -29,9 +30,16 @@ claim() {
 	local nid start end size nodes= first=
 	while read -r nid start end; do
 		size=$(printf '0x%x' $((end - start + 1)))
-		echo "claiming node $nid [$start-$end] as private memory"
-		echo "$nid $start $size" \
-			>/sys/kernel/debug/private_node_test/add || return 1
+		if [ "$claim" = cram ] && [ -z "$first" ]; then
+			echo "claiming node $nid [$start-$end] as CRAM (cram_emu)"
+			echo "$nid $start $size" >/sys/kernel/cram_emu/add ||
+				return 1
+		else
+			echo "claiming node $nid [$start-$end] as private memory"
+			echo "$nid $start $size" \
+				>/sys/kernel/debug/private_node_test/add ||
+				return 1
+		fi
 		grep -qw "$nid" /sys/devices/system/node/has_private_memory || {
 			echo "node $nid is not in has_private_memory" >&2
 			return 1

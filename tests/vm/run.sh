@@ -19,6 +19,8 @@
 #   # timeout: 300
 #   # cpus: 4          (2 by default: one per CPU node)
 #   # nodes: 2         private nodes (1 by default; 2 halves the 1G)
+#   # device: cram     the first private node is claimed by the CRAM
+#                      emulator (cram_emu) instead of the test driver
 # A test fails if it exits non-zero, times out, or if the guest kernel log
 # shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
@@ -107,16 +109,18 @@ BOOT_ALLOWANCE=120
 # Patterns in the guest kernel log that fail a test.
 BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_OOM|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|soft lockup|hard LOCKUP|blocked for more than|page dumped because|list_add corruption|list_del corruption'
 
-# run_one NAME TIMEOUT DIR [CPUS [NODES]]: boot a guest for one test.
+# run_one NAME TIMEOUT DIR [CPUS [NODES [DEVICE]]]: boot a guest for one
+# test; DEVICE "cram" has the first private node claimed by cram_emu.
 run_one() {
-	local name=$1 tmo=$2 dir=$3
+	local name=$1 tmo=$2 dir=$3 how=$claim
 	vm_args "${4:-2}" "${5:-1}"
+	[ "${6:-}" = cram ] && [ "$claim" = claim ] && how=cram
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "$here/guest.sh $name $dir $bin $tmo $claim" \
+		--exec "$here/guest.sh $name $dir $bin $tmo $how" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }
@@ -128,8 +132,10 @@ if [ -n "$bench" ]; then
 		exit 2
 	fi
 	tmo=$(sed -n 's/^# timeout: //p' "$here/bench/$bench.sh")
+	device=$(sed -n 's/^# device: //p' "$here/bench/$bench.sh")
 	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
-	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench"
+	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench" 2 1 \
+		"$device"
 	cat "$out/bench-$bench/output" 2>/dev/null
 	bad=$(grep -hE "$BAD_LOG" "$out/bench-$bench/dmesg" 2>/dev/null |
 		head -n 1)
@@ -143,7 +149,7 @@ fi
 
 if [ $demo = 1 ]; then
 	echo "Booting a VM with a private node (TCG, about a minute)..."
-	run_one demo 600 "$out"
+	run_one demo 900 "$out" 2 1 cram
 	if [ -f "$out/output" ]; then
 		cat "$out/output"
 	else
@@ -164,10 +170,11 @@ for t in $tests; do
 	tmo=${tmo:-300}
 	cpus=$(sed -n 's/^# cpus: //p' "$here/t/$t.sh")
 	nodes=$(sed -n 's/^# nodes: //p' "$here/t/$t.sh")
+	device=$(sed -n 's/^# device: //p' "$here/t/$t.sh")
 	dir=$out/$t
 	echo "# [$n/$total] $t: booting (timeout ${tmo}s)" >&2
 	start=$(date +%s)
-	run_one "$t" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}"
+	run_one "$t" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}" "$device"
 	secs=$(($(date +%s) - start))
 	reason=
 	if [ ! -f "$dir/rc" ]; then

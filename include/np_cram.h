@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The cram policy (bpf/cram.bpf.c) and the tools that tune it share this
+ * layout.  A policy keeps its run-time tunables in a one-entry array map
+ * named "tunables"; npctl and npd find the fields by name through BTF, so
+ * only the cram policy and npd's reactions need this header.
+ */
+#ifndef NP_CRAM_H
+#define NP_CRAM_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+/*
+ * Thresholds in percent of the device's physical capacity.  Admission
+ * closes when physical use reaches high_pct and reopens below low_pct;
+ * above evacuate_pct the policy asks for evacuate_pages of the folios that
+ * compress worst to be moved off.  evacuate_now is a one-shot request from
+ * user space: the policy asks for that many pages to be evacuated on its
+ * next decision and sets it back to 0.
+ */
+struct np_cram_tunables {
+	__u32 high_pct;
+	__u32 low_pct;
+	__u32 evacuate_pct;
+	__u32 evacuate_pages;
+	__u32 evacuate_now;
+};
+
+#define NP_CRAM_HIGH_PCT	80
+#define NP_CRAM_LOW_PCT		60
+#define NP_CRAM_EVACUATE_PCT	90
+#define NP_CRAM_EVACUATE_PAGES	256
+
+/* Where the CRAM emulator (cram_emu) shows each node it drives. */
+#define NP_CRAM_SYSFS		"/sys/kernel/cram_emu/node%d"
+
+#endif /* NP_CRAM_H */

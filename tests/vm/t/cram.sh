@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: cram_emu charges compressed sizes; bpf/cram keeps an incompressible storm from overflowing it
+# device: cram
+# timeout: 600
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+C=/sys/kernel/cram_emu/node$P
+STORM=$NP_BIN/cramstorm
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+NCPU=$(nproc)
+objs=$(bpf_objects)
+
+cram() { cat "$C/$1"; }
+bss() { bpf_var cram.bss "$1"; }
+
+# storm ARGS...: run cramstorm --hold in the background; sets STORM_PID and
+# STORM_OUT (its "moved=..." line) once the data has been moved.
+storm() {
+	local i
+	"$STORM" --hold "$@" >"$NP_OUT/storm.out" 2>&1 &
+	STORM_PID=$!
+	for i in $(seq 1200); do
+		grep -q moved= "$NP_OUT/storm.out" && break
+		kill -0 $STORM_PID 2>/dev/null || break
+		sleep 0.1
+	done
+	STORM_OUT=$(cat "$NP_OUT/storm.out")
+	echo "# cramstorm $*: $STORM_OUT"
+}
+
+# unstorm: free the storm's memory and wait for the charges to go.
+unstorm() {
+	local i
+	kill $STORM_PID 2>/dev/null
+	wait $STORM_PID 2>/dev/null
+	for i in $(seq 100); do
+		[ "$(cram logical_bytes)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+check "cram_emu drives node $P" -- test -d "$C"
+ok "$([ "$(np_sys device)" = cram_emu ] &&
+	[ "$(np_sys caps)" = "migration demotion protect_write reclaim" ] &&
+	echo 0 || echo 1)" \
+	"device cram_emu, capabilities: $(np_sys caps)"
+ok "$([ "$(cram physical_capacity)" = $(($(cram logical_capacity) / 2)) ] &&
+	echo 0 || echo 1)" \
+	"physical capacity starts at half of $(cram logical_capacity) bytes"
+
+# --- accounting, with the built-in policy (explicit moves only) ----------
+storm "$P" 16 text
+moved=$(kv moved "$STORM_OUT")
+lb=$(cram logical_bytes) pb=$(cram physical_bytes)
+echo "# text: logical=$lb physical=$pb ratio=$(cram ratio)"
+ok "$([ "${moved:-0}" -gt 3000 ] && [ "$lb" = $((moved * 4096)) ] &&
+	[ "$pb" -gt 0 ] && [ $((pb * 3)) -lt "$lb" ] && echo 0 || echo 1)" \
+	"$moved text pages moved in: logical $lb bytes, physical $pb (ratio $(cram ratio) > 3)"
+check "freeing them releases every charge" -- unstorm
+ok "$([ "$(cram physical_bytes)" = 0 ] && echo 0 || echo 1)" \
+	"physical bytes back to 0"
+
+storm "$P" 16 random
+moved=$(kv moved "$STORM_OUT")
+lb=$(cram logical_bytes) pb=$(cram physical_bytes)
+echo "# random: logical=$lb physical=$pb ratio=$(cram ratio)"
+ok "$([ "${moved:-0}" -gt 3000 ] && [ "$lb" = $((moved * 4096)) ] &&
+	[ "$pb" = "$lb" ] && echo 0 || echo 1)" \
+	"$moved random pages take their full size (ratio $(cram ratio))"
+unstorm
+
+# --- an incompressible storm against a 32 MiB device, with bpf/cram ------
+echo 32M >"$C/physical_capacity"
+cap=$(cram physical_capacity)
+high=$((cap * 80 / 100))
+ev0=$(cram watermark_events) of0=$(cram overflow_events)
+check "attach cram" -- "$NPCTL" attach cram --node "$P"
+trace_start cram_emu/cram_emu_watermark
+python3 - "$C/watermark" >"$NP_OUT/poll.out" 2>&1 <<'EOF' &
+import select, sys
+f = open(sys.argv[1])
+f.read()
+p = select.poll()
+p.register(f, select.POLLPRI | select.POLLERR)
+if p.poll(120000):
+    f.seek(0)
+    print("woke", f.read().strip())
+EOF
+poller=$!
+sleep 1
+storm "$P" 64 random
+moved=$(kv moved "$STORM_OUT")
+peak=$(cram peak_physical_bytes)
+echo "# peak=$peak high=$high capacity=$cap closings=$(bss closings) denied=$(bss denied)"
+ok "$([ "$(cram overflow_events)" = "$of0" ] && echo 0 || echo 1)" \
+	"no overflow event ($(cram overflow_events)) after 64 MiB of random data"
+ok "$([ "${moved:-0}" -gt 0 ] && [ "$moved" -lt 16384 ] &&
+	[ "$(bss denied)" -gt 0 ] && [ "$(bss closings)" -ge 1 ] &&
+	echo 0 || echo 1)" \
+	"cram admitted $moved of 16384 pages and closed ($(bss denied) refusals)"
+ok "$([ "$peak" -ge "$high" ] &&
+	[ "$peak" -le $((high + NCPU * 4096)) ] && echo 0 || echo 1)" \
+	"at most one page per CPU past the high watermark: peak $peak, high $high"
+ok "$([ "$(cram watermark)" = high ] &&
+	[ "$(cram watermark_events)" = $((ev0 + 1)) ] && echo 0 || echo 1)" \
+	"watermark high, one crossing"
+wait $poller
+ok "$(grep -q '^woke high$' "$NP_OUT/poll.out" && echo 0 || echo 1)" \
+	"poll() on the watermark attribute woke: $(cat "$NP_OUT/poll.out")"
+ok "$([ "$(trace_count "cram_emu_watermark: nid=$P watermark=high")" = 1 ] &&
+	echo 0 || echo 1)" "cram_emu_watermark traced the crossing"
+unstorm
+ok "$([ "$(cram watermark)" = normal ] &&
+	[ "$(cram watermark_events)" = $((ev0 + 2)) ] && echo 0 || echo 1)" \
+	"freed: back below the low watermark (normal)"
+
+# --- the same storm with the policy detached overflows -------------------
+check "detach cram" -- "$NPCTL" detach --node "$P"
+log_mark
+storm "$P" 64 random
+of=$(cram overflow_events)
+ok "$([ "$of" -gt "$of0" ] && echo 0 || echo 1)" \
+	"without cram the storm overflows the device: $of overflow events, peak $(cram peak_physical_bytes) of $cap"
+ok "$(log_since | grep -q "node $P: pfn .* stored past the physical capacity" &&
+	echo 0 || echo 1)" "the overflow is logged"
+unstorm
+
+# --- evacuation of the folios that compress worst ------------------------
+# 16 MiB held, text and random pages alternating; cram then asks, past
+# evacuate_pct, for the costly folios to go: the random ones.
+echo 64M >"$C/physical_capacity"
+storm "$P" 16 mixed
+check "attach cram with evacuate_pct=10" -- "$NPCTL" attach cram \
+	--node "$P" --set evacuate_pct=10 --set evacuate_pages=4096
+ev=$(np_stat move_evacuated)
+"$STORM" "$P" 1 text >/dev/null
+for i in $(seq 100); do
+	[ "$(np_stat move_evacuated)" -ge $((ev + 2000)) ] && break
+	sleep 0.2
+done
+lb=$(cram logical_bytes) pb=$(cram physical_bytes)
+echo "# after evacuation: logical=$lb physical=$pb evacuated=$(($(np_stat move_evacuated) - ev)) requests=$(bss evacuations)"
+ok "$([ "$(bss evacuations)" -ge 1 ] &&
+	[ "$(np_stat move_evacuated)" -ge $((ev + 2000)) ] &&
+	[ $((pb * 2)) -lt "$lb" ] && echo 0 || echo 1)" \
+	"costly folios evacuated: $(($(np_stat move_evacuated) - ev)) pages, physical $pb of logical $lb"
+check "detach" -- "$NPCTL" detach --node "$P"
+unstorm
+check_no_leak "$objs"
+done_testing
