@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
+#include "np_cram.h"
 #include "libnp.h"
 
 #define NP_BPFFS	"/sys/fs/bpf"
@@ -30,7 +32,46 @@ struct np_policy {
 	char path[PATH_MAX];
 	char name[NP_OPS_NAME_LEN];
 	int nid;
+	/*
+	 * The "tunables" map, if the policy has one: its value struct, and
+	 * the values np_policy_set_var() stored for entry 0 until
+	 * np_policy_load() writes them (tun_set: which bytes were set).
+	 */
+	struct bpf_map *tun_map;
+	const struct btf_type *tun_type;
+	unsigned char *tun_val;
+	unsigned char *tun_set;
+	size_t tun_size;
+	bool tun_pending;
 };
+
+/* An integer member of a struct: where it is and how wide. */
+struct np_field {
+	size_t off;
+	size_t size;
+};
+
+static const char *np_log_prefix = "";
+
+void np_set_log_prefix(const char *prefix)
+{
+	np_log_prefix = prefix ? prefix : "";
+}
+
+/* Every message of the library goes through here; errno is kept. */
+__attribute__((format(printf, 1, 2)))
+static void np_err(const char *fmt, ...)
+{
+	int saved = errno;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s%s", np_log_prefix, msg);
+	errno = saved;
+}
 
 static const char * const np_flag_names[] = {
 	"migration", "mempolicy", "demotion", "protect_write", "reclaim",
@@ -44,9 +85,26 @@ const char *np_flag_name(unsigned int bit)
 	return np_flag_names[bit];
 }
 
+/* The flag names, separated by spaces, into BUF. */
+static void np_flag_list(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; np_flag_name(i) && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s", i ? " " : "",
+			     np_flag_name(i));
+		if (n < 0)
+			break;
+		used += n;
+	}
+}
+
 int np_flags_parse(const char *s, unsigned int *flags)
 {
-	char *copy, *tok, *save = NULL, *end;
+	char *copy, *tok, *save = NULL, *end, names[160];
 	unsigned long v;
 	unsigned int i, out = 0;
 	int ret = 0;
@@ -55,7 +113,7 @@ int np_flags_parse(const char *s, unsigned int *flags)
 	v = strtoul(s, &end, 0);
 	if (*s && !*end && !errno) {
 		if (v & ~(unsigned long)NP_OPS_ALL) {
-			fprintf(stderr, "flags %#lx: unknown bits %#lx\n", v,
+			np_err("flags %#lx: unknown bits %#lx\n", v,
 				v & ~(unsigned long)NP_OPS_ALL);
 			return -EINVAL;
 		}
@@ -71,10 +129,8 @@ int np_flags_parse(const char *s, unsigned int *flags)
 			if (!strcasecmp(tok, np_flag_name(i)))
 				break;
 		if (!np_flag_name(i)) {
-			fprintf(stderr, "unknown flag '%s'; flags are:", tok);
-			for (i = 0; np_flag_name(i); i++)
-				fprintf(stderr, " %s", np_flag_name(i));
-			fprintf(stderr, "\n");
+			np_flag_list(names, sizeof(names));
+			np_err("unknown flag '%s'; flags are: %s\n", tok, names);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -119,7 +175,7 @@ static int np_resolve(const char *policy, char *path, size_t len)
 	else
 		snprintf(path, len, "%s/%s.bpf.o", np_policy_dir(), policy);
 	if (access(path, R_OK)) {
-		fprintf(stderr, "policy '%s': cannot read %s: %s\n", policy,
+		np_err("policy '%s': cannot read %s: %s\n", policy,
 			path, strerror(errno));
 		return -ENOENT;
 	}
@@ -156,7 +212,7 @@ static int np_set_member(struct np_policy *p, const char *name,
 
 	ret = np_member(p, name, &off, &size);
 	if (ret) {
-		fprintf(stderr, "%s: struct node_private_ops has no member %s\n",
+		np_err("%s: struct node_private_ops has no member %s\n",
 			p->path, name);
 		return ret;
 	}
@@ -165,6 +221,195 @@ static int np_set_member(struct np_policy *p, const char *name,
 		return -EINVAL;
 	memset(data + off, 0, size);
 	memcpy(data + off, val, len);
+	return 0;
+}
+
+/*
+ * Integer member NAME of struct T: 1, 2, 4 or 8 bytes, byte aligned.
+ * -ENOENT when T has no such member, -EINVAL when it is not an integer.
+ */
+static int np_field_find(const struct btf *btf, const struct btf_type *t,
+			 const char *name, struct np_field *f)
+{
+	const struct btf_member *m = btf_members(t);
+	const struct btf_type *mt;
+	unsigned int bit;
+	int i, id, sz;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		id = btf__resolve_type(btf, m->type);
+		mt = id < 0 ? NULL : btf__type_by_id(btf, id);
+		sz = btf__resolve_size(btf, m->type);
+		bit = btf_member_bit_offset(t, i);
+		if (!mt || (!btf_is_int(mt) && !btf_is_any_enum(mt)) ||
+		    btf_member_bitfield_size(t, i) || bit % 8 ||
+		    (sz != 1 && sz != 2 && sz != 4 && sz != 8))
+			return -EINVAL;
+		f->off = bit / 8;
+		f->size = sz;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The names of the integer members of struct T, separated by spaces. */
+static void np_field_list(const struct btf *btf, const struct btf_type *t,
+			  char *buf, size_t len)
+{
+	const struct btf_member *m = btf_members(t);
+	const char *name;
+	struct np_field f;
+	size_t used = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	for (i = 0; i < btf_vlen(t) && used < len; i++, m++) {
+		name = btf__name_by_offset(btf, m->name_off);
+		if (!name || !*name || np_field_find(btf, t, name, &f))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+			     name);
+		if (n < 0)
+			break;
+		used += n;
+	}
+}
+
+/* The struct that type ID is, through typedefs and modifiers, or NULL. */
+static const struct btf_type *np_struct_type(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+	int rid = btf__resolve_type(btf, id);
+
+	if (rid < 0)
+		return NULL;
+	t = btf__type_by_id(btf, rid);
+	return t && btf_is_struct(t) ? t : NULL;
+}
+
+/* Read or write integer field F of DATA. */
+static unsigned long long np_field_get(const void *data,
+				       const struct np_field *f)
+{
+	const unsigned char *p = (const unsigned char *)data + f->off;
+	__u8 v8;
+	__u16 v16;
+	__u32 v32;
+	__u64 v64;
+
+	switch (f->size) {
+	case 1:
+		memcpy(&v8, p, 1);
+		return v8;
+	case 2:
+		memcpy(&v16, p, 2);
+		return v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return v32;
+	}
+	memcpy(&v64, p, 8);
+	return v64;
+}
+
+static void np_field_put(void *data, const struct np_field *f,
+			 unsigned long long v)
+{
+	unsigned char *p = (unsigned char *)data + f->off;
+	__u8 v8 = v;
+	__u16 v16 = v;
+	__u32 v32 = v;
+	__u64 v64 = v;
+
+	switch (f->size) {
+	case 1:
+		memcpy(p, &v8, 1);
+		break;
+	case 2:
+		memcpy(p, &v16, 2);
+		break;
+	case 4:
+		memcpy(p, &v32, 4);
+		break;
+	default:
+		memcpy(p, &v64, 8);
+	}
+}
+
+/* Split "KEY=VALUE" for WHAT (a message prefix): KEY into KEY, VALUE. */
+static int np_split_key(const char *what, const char *assignment, char *key,
+			size_t keylen, const char **value)
+{
+	const char *eq = strchr(assignment, '=');
+
+	if (!eq || eq == assignment || (size_t)(eq - assignment) >= keylen) {
+		np_err("%s %s: expected KEY=VALUE\n", what, assignment);
+		return -EINVAL;
+	}
+	snprintf(key, keylen, "%.*s", (int)(eq - assignment), assignment);
+	*value = eq + 1;
+	return 0;
+}
+
+/* An unsigned VALUE that fits in SIZE bytes (any when SIZE is 0). */
+static int np_parse_uint(const char *what, const char *assignment,
+			 const char *s, size_t size, unsigned long long *val)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || *s == '-' ||
+	    (size && size < 8 && v >> (size * 8))) {
+		if (size)
+			np_err("%s %s: '%s' is not an integer from 0 to %llu\n",
+			       what, assignment, s,
+			       size < 8 ? (1ULL << (size * 8)) - 1 : ~0ULL);
+		else
+			np_err("%s %s: '%s' is not an unsigned integer\n",
+			       what, assignment, s);
+		return -EINVAL;
+	}
+	*val = v;
+	return 0;
+}
+
+/*
+ * The policy's "tunables" map, if it has one: a one-entry array whose
+ * value is a struct.  A map of that name that is something else is an
+ * error, so that a mistake in a policy does not go unnoticed.
+ */
+static int np_tunables_find(struct np_policy *p)
+{
+	const struct btf *btf = bpf_object__btf(p->obj);
+	struct bpf_map *map;
+
+	map = bpf_object__find_map_by_name(p->obj, "tunables");
+	if (!map)
+		return 0;
+	if (bpf_map__type(map) != BPF_MAP_TYPE_ARRAY ||
+	    bpf_map__max_entries(map) < 1 ||
+	    bpf_map__key_size(map) != sizeof(__u32) || !btf ||
+	    !bpf_map__btf_value_type_id(map)) {
+		np_err("%s: map 'tunables' must be an array with a BTF value type\n",
+		       p->path);
+		return -EINVAL;
+	}
+	p->tun_type = np_struct_type(btf, bpf_map__btf_value_type_id(map));
+	if (!p->tun_type) {
+		np_err("%s: the value of map 'tunables' is not a struct\n",
+		       p->path);
+		return -EINVAL;
+	}
+	p->tun_size = bpf_map__value_size(map);
+	p->tun_val = calloc(1, p->tun_size);
+	p->tun_set = calloc(1, p->tun_size);
+	if (!p->tun_val || !p->tun_set)
+		return -ENOMEM;
+	p->tun_map = map;
 	return 0;
 }
 
@@ -186,7 +431,7 @@ int np_policy_open(const char *policy, struct np_policy **out)
 	p->obj = bpf_object__open_file(p->path, NULL);
 	if (!p->obj) {
 		ret = -errno;
-		fprintf(stderr, "%s: cannot open BPF object: %s\n", p->path,
+		np_err("%s: cannot open BPF object: %s\n", p->path,
 			strerror(-ret));
 		goto err;
 	}
@@ -200,8 +445,7 @@ int np_policy_open(const char *policy, struct np_policy **out)
 	id = btf ? btf__find_by_name_kind(btf, "node_private_ops",
 					  BTF_KIND_STRUCT) : -ENOENT;
 	if (n != 1 || id < 0) {
-		fprintf(stderr,
-			"%s: not a private node policy (needs exactly one struct node_private_ops map, found %d struct_ops maps)\n",
+		np_err("%s: not a private node policy (needs exactly one struct node_private_ops map, found %d struct_ops maps)\n",
 			p->path, n);
 		ret = -EINVAL;
 		goto err;
@@ -210,7 +454,7 @@ int np_policy_open(const char *policy, struct np_policy **out)
 	data = bpf_map__initial_value(p->map, &vsize);
 	if (!data || np_member(p, "name", &off, &size) ||
 	    off + size > vsize) {
-		fprintf(stderr, "%s: cannot read the policy's name\n",
+		np_err("%s: cannot read the policy's name\n",
 			p->path);
 		ret = -EINVAL;
 		goto err;
@@ -218,11 +462,14 @@ int np_policy_open(const char *policy, struct np_policy **out)
 	snprintf(p->name, sizeof(p->name), "%.*s", (int)size, data + off);
 	if (np_member(p, "nid", &off, &size) || size != sizeof(int) ||
 	    off + size > vsize) {
-		fprintf(stderr, "%s: the policy has no nid member\n", p->path);
+		np_err("%s: the policy has no nid member\n", p->path);
 		ret = -EINVAL;
 		goto err;
 	}
 	memcpy(&p->nid, data + off, sizeof(int));
+	ret = np_tunables_find(p);
+	if (ret)
+		goto err;
 	*out = p;
 	return 0;
 err:
@@ -235,6 +482,8 @@ void np_policy_close(struct np_policy *p)
 	if (!p)
 		return;
 	bpf_object__close(p->obj);
+	free(p->tun_val);
+	free(p->tun_set);
 	free(p);
 }
 
@@ -262,7 +511,7 @@ int np_policy_set_name(struct np_policy *p, const char *name)
 	int ret;
 
 	if (!*name || strlen(name) >= NP_OPS_NAME_LEN) {
-		fprintf(stderr, "policy name '%s': 1 to %d characters\n", name,
+		np_err("policy name '%s': 1 to %d characters\n", name,
 			NP_OPS_NAME_LEN - 1);
 		return -EINVAL;
 	}
@@ -278,7 +527,7 @@ int np_policy_set_flags(struct np_policy *p, unsigned int flags)
 }
 
 /* Find global variable NAME: its section map, offset and size. */
-static int np_find_var(struct np_policy *p, const char *name,
+static int np_find_var(const struct np_policy *p, const char *name,
 		       struct bpf_map **map, size_t *off, size_t *size)
 {
 	const struct btf *btf = bpf_object__btf(p->obj);
@@ -306,37 +555,126 @@ static int np_find_var(struct np_policy *p, const char *name,
 	return -ENOENT;
 }
 
+/* Names of the policy's integer global variables, separated by spaces. */
+static void np_var_list(const struct np_policy *p, char *buf, size_t len)
+{
+	const struct btf *btf = bpf_object__btf(p->obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t, *v, *vt;
+	const char *sec, *name;
+	size_t used = 0;
+	int id, i, n, tid;
+
+	buf[0] = '\0';
+	for (id = 1; btf && id < (int)btf__type_cnt(btf); id++) {
+		t = btf__type_by_id(btf, id);
+		if (!btf_is_datasec(t))
+			continue;
+		sec = btf__name_by_offset(btf, t->name_off);
+		if (!bpf_object__find_map_by_name(p->obj, sec) ||
+		    !strcmp(sec, ".kconfig"))
+			continue;
+		vs = btf_var_secinfos(t);
+		for (i = 0; i < btf_vlen(t) && used < len; i++, vs++) {
+			v = btf__type_by_id(btf, vs->type);
+			tid = btf__resolve_type(btf, v->type);
+			vt = tid < 0 ? NULL : btf__type_by_id(btf, tid);
+			if (!vt || (!btf_is_int(vt) && !btf_is_any_enum(vt)))
+				continue;
+			name = btf__name_by_offset(btf, v->name_off);
+			n = snprintf(buf + used, len - used, "%s%s",
+				     used ? " " : "", name);
+			if (n < 0)
+				break;
+			used += n;
+		}
+	}
+}
+
+bool np_policy_has_tunable(const struct np_policy *p, const char *key)
+{
+	struct np_field f;
+
+	return p->tun_type && !np_field_find(bpf_object__btf(p->obj),
+					     p->tun_type, key, &f);
+}
+
+bool np_policy_has_var(const struct np_policy *p, const char *key)
+{
+	struct bpf_map *map;
+	size_t off, size;
+
+	if (np_policy_has_tunable(p, key))
+		return true;
+	return !np_find_var(p, key, &map, &off, &size) &&
+	       (size == 1 || size == 2 || size == 4 || size == 8);
+}
+
+/* Store VALUE in the tunables of P, for np_policy_load() to write. */
+static int np_policy_set_tunable(struct np_policy *p, const char *assignment,
+				 const struct np_field *f, const char *value)
+{
+	unsigned long long v;
+
+	if (f->off + f->size > p->tun_size)
+		return -EINVAL;
+	if (np_parse_uint("--set", assignment, value, f->size, &v))
+		return -EINVAL;
+	np_field_put(p->tun_val, f, v);
+	memset(p->tun_set + f->off, 1, f->size);
+	p->tun_pending = true;
+	return 0;
+}
+
 int np_policy_set_var(struct np_policy *p, const char *assignment)
 {
-	const char *eq = strchr(assignment, '=');
-	char name[128], *end, *data;
+	const struct btf *btf = bpf_object__btf(p->obj);
+	char name[128], *end, *data, tuns[256], vars[512];
 	struct bpf_map *map;
 	size_t off, size, vsize;
+	struct np_field f;
+	const char *value;
 	long long v;
+	int ret;
 
-	if (!eq || eq == assignment || (size_t)(eq - assignment) >= sizeof(name)) {
-		fprintf(stderr, "--set %s: expected VARIABLE=VALUE\n",
-			assignment);
+	if (np_split_key("--set", assignment, name, sizeof(name), &value))
 		return -EINVAL;
+	/* A member of the tunables struct wins over a global variable. */
+	if (p->tun_type) {
+		ret = np_field_find(btf, p->tun_type, name, &f);
+		if (!ret)
+			return np_policy_set_tunable(p, assignment, &f, value);
+		if (ret != -ENOENT) {
+			np_err("--set %s: tunable %s is not an integer\n",
+			       assignment, name);
+			return -EINVAL;
+		}
 	}
-	snprintf(name, sizeof(name), "%.*s", (int)(eq - assignment),
-		 assignment);
 	errno = 0;
-	v = strtoll(eq + 1, &end, 0);
-	if (!eq[1] || *end || errno) {
-		fprintf(stderr, "--set %s: '%s' is not an integer\n",
-			assignment, eq + 1);
+	v = strtoll(value, &end, 0);
+	if (!*value || *end || errno) {
+		np_err("--set %s: '%s' is not an integer\n", assignment,
+		       value);
 		return -EINVAL;
 	}
 	if (np_find_var(p, name, &map, &off, &size)) {
-		fprintf(stderr, "--set %s: policy %s has no variable %s\n",
-			assignment, p->name, name);
-		return -ENOENT;
+		np_var_list(p, vars, sizeof(vars));
+		if (!p->tun_type) {
+			np_err("--set %s: policy %s has no variable '%s'; variables: %s\n",
+			       assignment, p->name, name,
+			       *vars ? vars : "(none)");
+			return -EINVAL;
+		}
+		np_field_list(btf, p->tun_type, tuns, sizeof(tuns));
+		np_err("--set %s: policy %s has no tunable or variable '%s'; tunables: %s; variables: %s\n",
+		       assignment, p->name, name, *tuns ? tuns : "(none)",
+		       *vars ? vars : "(none)");
+		return -EINVAL;
 	}
 	data = bpf_map__initial_value(map, &vsize);
 	if (!data || off + size > vsize ||
 	    (size != 1 && size != 2 && size != 4 && size != 8)) {
-		fprintf(stderr, "--set %s: %s is not an integer variable\n",
+		np_err("--set %s: %s is not an integer variable\n",
 			assignment, name);
 		return -EINVAL;
 	}
@@ -349,14 +687,53 @@ int np_policy_set_var(struct np_policy *p, const char *assignment)
 	return 0;
 }
 
+/*
+ * Write what np_policy_set_var() stored for the tunables into entry 0 of
+ * the loaded map, over what the map holds: the policy's own initial
+ * values stay for the members nobody set.
+ */
+static int np_tunables_write_initial(struct np_policy *p)
+{
+	unsigned char *cur;
+	__u32 key = 0;
+	size_t i;
+	int ret;
+
+	if (!p->tun_pending)
+		return 0;
+	cur = malloc(p->tun_size);
+	if (!cur)
+		return -ENOMEM;
+	ret = bpf_map__lookup_elem(p->tun_map, &key, sizeof(key), cur,
+				   p->tun_size, 0);
+	if (ret) {
+		np_err("%s: cannot read map 'tunables': %s\n", p->path,
+		       strerror(-ret));
+		goto out;
+	}
+	for (i = 0; i < p->tun_size; i++)
+		if (p->tun_set[i])
+			cur[i] = p->tun_val[i];
+	ret = bpf_map__update_elem(p->tun_map, &key, sizeof(key), cur,
+				   p->tun_size, BPF_ANY);
+	if (ret)
+		np_err("%s: cannot write map 'tunables': %s\n", p->path,
+		       strerror(-ret));
+out:
+	free(cur);
+	return ret;
+}
+
 int np_policy_load(struct np_policy *p)
 {
 	int ret = bpf_object__load(p->obj);
 
-	if (ret)
-		fprintf(stderr, "%s: the kernel refused the policy: %s\n",
+	if (ret) {
+		np_err("%s: the kernel refused the policy: %s\n",
 			p->path, strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return np_tunables_write_initial(p);
 }
 
 int np_policy_prepare(const char *policy, int nid, const char *name,
@@ -410,7 +787,7 @@ static int np_bpffs_ready(void)
 	if (!statfs(NP_BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
 		return 0;
 	if (mount("bpf", NP_BPFFS, "bpf", 0, NULL)) {
-		fprintf(stderr, "cannot mount bpffs on %s: %s\n", NP_BPFFS,
+		np_err("cannot mount bpffs on %s: %s\n", NP_BPFFS,
 			strerror(errno));
 		return -errno;
 	}
@@ -424,9 +801,67 @@ int np_pin_path(int nid, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
+/* bpffs refuses names with dots: "node2_tunables", not "node2.tunables". */
+int np_tunables_pin_path(int nid, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, NP_PIN_ROOT "/node%d_tunables", nid);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * Pin the tunables map of P under a temporary name, into TMP, so that
+ * np_tunables_pin_commit() can move it over the old pin in one rename(2).
+ */
+static int np_tunables_pin_tmp(struct np_policy *p, char *tmp, size_t len)
+{
+	int n, ret;
+
+	n = snprintf(tmp, len, NP_PIN_ROOT "/node%d_tunables_new%d", p->nid,
+		     (int)getpid());
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	unlink(tmp);
+	if (bpf_obj_pin(bpf_map__fd(p->tun_map), tmp)) {
+		ret = -errno;
+		np_err("node %d: cannot pin the tunables of policy %s at %s: %s\n",
+		       p->nid, p->name, tmp, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * Put the tunables pinned at TMP in their place for node NID, replacing
+ * any older pin; with TMP NULL, remove the pin of a previous policy.
+ */
+static int np_tunables_pin_commit(int nid, const char *tmp)
 {
 	char path[PATH_MAX];
+	int ret;
+
+	np_tunables_pin_path(nid, path, sizeof(path));
+	if (tmp) {
+		if (!rename(tmp, path))
+			return 0;
+		ret = -errno;
+		np_err("node %d: cannot move the tunables pin %s to %s: %s\n",
+		       nid, tmp, path, strerror(-ret));
+		unlink(tmp);
+		return ret;
+	}
+	if (!unlink(path) || errno == ENOENT)
+		return 0;
+	ret = -errno;
+	np_err("node %d: cannot remove the stale tunables pin %s: %s\n", nid,
+	       path, strerror(-ret));
+	return ret;
+}
+
+int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	bool tun = pin && p->tun_map;
 	struct bpf_link *link;
 	int ret;
 
@@ -436,17 +871,22 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 			return ret;
 		if (mkdir(NP_PIN_ROOT, 0700) && errno != EEXIST) {
 			ret = -errno;
-			fprintf(stderr, "cannot create %s: %s\n", NP_PIN_ROOT,
+			np_err("cannot create %s: %s\n", NP_PIN_ROOT,
 				strerror(errno));
 			return ret;
 		}
 	}
+	if (tun) {
+		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
+		if (ret)
+			return ret;
+	}
 	link = bpf_map__attach_struct_ops(p->map);
 	if (!link) {
 		ret = -errno;
-		fprintf(stderr, "node %d: policy %s not attached: %s\n", p->nid,
+		np_err("node %d: policy %s not attached: %s\n", p->nid,
 			p->name, np_attach_strerror(ret));
-		return ret;
+		goto err_tmp;
 	}
 	if (!pin) {
 		*out = link;
@@ -455,9 +895,16 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 	np_pin_path(p->nid, path, sizeof(path));
 	ret = bpf_link__pin(link, path);
 	if (ret) {
-		fprintf(stderr, "node %d: cannot pin the link of policy %s at %s: %s\n",
+		np_err("node %d: cannot pin the link of policy %s at %s: %s\n",
 			p->nid, p->name, path, strerror(-ret));
 		/* Nothing half-done stays: destroying the link detaches. */
+		bpf_link__destroy(link);
+		goto err_tmp;
+	}
+	ret = np_tunables_pin_commit(p->nid, tun ? tmp : NULL);
+	if (ret) {
+		/* Unpinned and closed, the link goes and detaches. */
+		bpf_link__unpin(link);
 		bpf_link__destroy(link);
 		return ret;
 	}
@@ -465,16 +912,38 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
 	return 0;
+err_tmp:
+	if (tun)
+		unlink(tmp);
+	return ret;
 }
 
 int np_policy_swap(struct np_policy *p, struct bpf_link *link)
 {
-	int ret = bpf_link__update_map(link, p->map);
+	const char *pinned = bpf_link__pin_path(link);
+	char path[PATH_MAX], tmp[PATH_MAX];
+	bool repin, tun;
+	int ret;
 
-	if (ret)
-		fprintf(stderr, "node %d: policy %s not swapped in: %s\n",
+	/* A pinned link of the node: its tunables pin follows the policy. */
+	np_pin_path(p->nid, path, sizeof(path));
+	repin = pinned && !strcmp(pinned, path);
+	tun = repin && p->tun_map;
+	if (tun) {
+		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
+		if (ret)
+			return ret;
+	}
+	ret = bpf_link__update_map(link, p->map);
+	if (ret) {
+		np_err("node %d: policy %s not swapped in: %s\n",
 			p->nid, p->name, np_attach_strerror(ret));
-	return ret;
+		if (tun)
+			unlink(tmp);
+		return ret;
+	}
+	/* The policy is in; a failure here leaves a stale pin at worst. */
+	return repin ? np_tunables_pin_commit(p->nid, tun ? tmp : NULL) : 0;
 }
 
 struct bpf_link *np_link_open(int nid)
@@ -485,7 +954,7 @@ struct bpf_link *np_link_open(int nid)
 	np_pin_path(nid, path, sizeof(path));
 	link = bpf_link__open(path);
 	if (!link)
-		fprintf(stderr, "node %d: no policy link pinned at %s: %s\n",
+		np_err("node %d: no policy link pinned at %s: %s\n",
 			nid, path, strerror(errno));
 	return link;
 }
@@ -501,27 +970,29 @@ int np_link_detach(int nid)
 		return -ENOENT;
 	ret = bpf_link__detach(link);
 	if (ret)
-		fprintf(stderr, "node %d: detach failed: %s\n", nid,
+		np_err("node %d: detach failed: %s\n", nid,
 			strerror(-ret));
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
+	if (ret)
+		return ret;
 	np_pin_path(nid, path, sizeof(path));
-	if (!ret && unlink(path)) {
+	if (unlink(path)) {
 		ret = -errno;
-		fprintf(stderr, "node %d: cannot remove %s: %s\n", nid, path,
+		np_err("node %d: cannot remove %s: %s\n", nid, path,
 			strerror(-ret));
+		return ret;
 	}
-	return ret;
+	return np_tunables_pin_commit(nid, NULL);
 }
 
-int np_node_read(int nid, const char *file, char *buf, size_t len)
+/* Read a one-value sysfs file into BUF, without the final newline. */
+static int np_read_file(const char *path, char *buf, size_t len)
 {
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), NP_SYSFS_NODE "/%s", nid, file);
-	fd = open(path, O_RDONLY);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);
@@ -532,6 +1003,14 @@ int np_node_read(int nid, const char *file, char *buf, size_t len)
 		n--;
 	buf[n] = '\0';
 	return 0;
+}
+
+int np_node_read(int nid, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), NP_SYSFS_NODE "/%s", nid, file);
+	return np_read_file(path, buf, len);
 }
 
 int np_private_nodes(int *nids, int max)
@@ -561,4 +1040,237 @@ int np_private_nodes(int *nids, int max)
 		p = *end == ',' ? end + 1 : end;
 	}
 	return n;
+}
+
+/*
+ * The tunables of the policy attached to a node, through their pin: the
+ * map, its value struct in the kernel's copy of the policy's BTF, and
+ * entry 0.
+ */
+struct np_live_tunables {
+	int nid;
+	int fd;
+	struct btf *btf;
+	const struct btf_type *type;
+	unsigned char *val;
+	__u32 size;
+};
+
+static void np_live_close(struct np_live_tunables *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	btf__free(t->btf);
+	free(t->val);
+}
+
+/*
+ * Open the tunables of node NID and read entry 0.  Without a pin, return
+ * -ENOENT, silently if QUIET.
+ */
+static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info), key = 0;
+	char path[PATH_MAX];
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->nid = nid;
+	t->fd = -1;
+	np_tunables_pin_path(nid, path, sizeof(path));
+	t->fd = bpf_obj_get(path);
+	if (t->fd < 0) {
+		ret = -errno;
+		if (ret == -ENOENT && quiet)
+			return ret;
+		if (ret == -ENOENT)
+			np_err("node %d: no tunables pinned at %s: no policy attached with a pin, or the policy has no tunables\n",
+			       nid, path);
+		else
+			np_err("node %d: cannot open the tunables pinned at %s: %s\n",
+			       nid, path, strerror(-ret));
+		return ret;
+	}
+	memset(&info, 0, sizeof(info));
+	ret = bpf_map_get_info_by_fd(t->fd, &info, &len);
+	if (ret) {
+		ret = -errno;
+		np_err("node %d: %s: cannot read the map's information: %s\n",
+		       nid, path, strerror(-ret));
+		goto err;
+	}
+	if (info.type != BPF_MAP_TYPE_ARRAY || info.max_entries < 1 ||
+	    info.key_size != sizeof(key) || !info.btf_id ||
+	    !info.btf_value_type_id) {
+		np_err("node %d: %s is not a tunables map (an array with BTF)\n",
+		       nid, path);
+		ret = -EINVAL;
+		goto err;
+	}
+	t->btf = btf__load_from_kernel_by_id(info.btf_id);
+	if (!t->btf) {
+		ret = -errno;
+		np_err("node %d: cannot load the BTF of the tunables (id %u): %s\n",
+		       nid, info.btf_id, strerror(-ret));
+		goto err;
+	}
+	t->type = np_struct_type(t->btf, info.btf_value_type_id);
+	if (!t->type) {
+		np_err("node %d: the value of the tunables map is not a struct\n",
+		       nid);
+		ret = -EINVAL;
+		goto err;
+	}
+	t->size = info.value_size;
+	t->val = calloc(1, t->size);
+	if (!t->val) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	if (bpf_map_lookup_elem(t->fd, &key, t->val)) {
+		ret = -errno;
+		np_err("node %d: cannot read the tunables: %s\n", nid,
+		       strerror(-ret));
+		goto err;
+	}
+	return 0;
+err:
+	np_live_close(t);
+	return ret;
+}
+
+/*
+ * Member KEY of the live tunables, or an error about WHAT (the assignment
+ * or key asked for) that lists the valid ones.
+ */
+static int np_live_field(struct np_live_tunables *t, const char *what,
+			 const char *key, struct np_field *f)
+{
+	char names[256];
+	int ret = np_field_find(t->btf, t->type, key, f);
+
+	if (!ret && f->off + f->size <= t->size)
+		return 0;
+	np_field_list(t->btf, t->type, names, sizeof(names));
+	if (ret == -ENOENT)
+		np_err("tune %s: node %d has no tunable '%s'; tunables: %s\n",
+		       what, t->nid, key, *names ? names : "(none)");
+	else
+		np_err("tune %s: tunable '%s' of node %d is not an integer\n",
+		       what, key, t->nid);
+	return -EINVAL;
+}
+
+int np_tunables_update(int nid, const char *const *assignments, int n)
+{
+	struct np_live_tunables t;
+	unsigned long long v;
+	const char *value;
+	struct np_field f;
+	char key[128];
+	__u32 zero = 0;
+	int i, ret;
+
+	ret = np_live_open(nid, false, &t);
+	if (ret)
+		return ret;
+	/* Every assignment is checked before the one write. */
+	for (i = 0; i < n; i++) {
+		ret = np_split_key("tune", assignments[i], key, sizeof(key),
+				   &value);
+		if (!ret)
+			ret = np_live_field(&t, assignments[i], key, &f);
+		if (!ret)
+			ret = np_parse_uint("tune", assignments[i], value,
+					    f.size, &v);
+		if (ret)
+			goto out;
+		np_field_put(t.val, &f, v);
+	}
+	if (bpf_map_update_elem(t.fd, &zero, t.val, BPF_ANY)) {
+		ret = -errno;
+		np_err("node %d: cannot write the tunables: %s\n", nid,
+		       strerror(-ret));
+	}
+out:
+	np_live_close(&t);
+	return ret;
+}
+
+int np_tunables_set(int nid, const char *assignment)
+{
+	return np_tunables_update(nid, &assignment, 1);
+}
+
+int np_tunables_get(int nid, const char *key, unsigned long long *val)
+{
+	struct np_live_tunables t;
+	struct np_field f;
+	int ret;
+
+	ret = np_live_open(nid, false, &t);
+	if (ret)
+		return ret;
+	ret = np_live_field(&t, key, key, &f);
+	if (!ret)
+		*val = np_field_get(t.val, &f);
+	np_live_close(&t);
+	return ret;
+}
+
+int np_tunables_dump(int nid, np_tunable_fn fn, void *arg)
+{
+	const struct btf_member *m;
+	struct np_live_tunables t;
+	const char *name;
+	struct np_field f;
+	int i, ret;
+
+	ret = np_live_open(nid, true, &t);
+	if (ret)
+		return ret;
+	m = btf_members(t.type);
+	for (i = 0; i < btf_vlen(t.type); i++, m++) {
+		name = btf__name_by_offset(t.btf, m->name_off);
+		if (!name || !*name || np_field_find(t.btf, t.type, name, &f) ||
+		    f.off + f.size > t.size)
+			continue;
+		ret = fn(name, np_field_get(t.val, &f), arg);
+		if (ret)
+			break;
+	}
+	np_live_close(&t);
+	return ret;
+}
+
+const char *const np_cram_files[] = {
+	"logical_capacity", "physical_capacity", "logical_bytes",
+	"physical_bytes", "peak_physical_bytes", "ratio", "low_watermark",
+	"high_watermark", "watermark", "overflow_events", "watermark_events",
+	NULL,
+};
+
+int np_cram_path(int nid, const char *file, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, NP_CRAM_SYSFS "%s%s", nid, file ? "/" : "",
+			 file ? file : "");
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+bool np_cram_node(int nid)
+{
+	char path[PATH_MAX];
+
+	np_cram_path(nid, NULL, path, sizeof(path));
+	return !access(path, F_OK);
+}
+
+int np_cram_read(int nid, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	np_cram_path(nid, file, path, sizeof(path));
+	return np_read_file(path, buf, len);
 }

@@ -20,12 +20,22 @@ void np_policy_close(struct np_policy *p);
 const char *np_policy_path(const struct np_policy *p);
 const char *np_policy_name(const struct np_policy *p);
 
-/* Before np_policy_load(): the node, flags, and global variables. */
+/*
+ * Before np_policy_load(): the node, flags, and variables.  A "KEY=VALUE"
+ * assignment sets member KEY of the policy's tunables (entry 0 of its
+ * one-entry array map "tunables", found by name through BTF, written by
+ * np_policy_load() before the policy is attached) if it has one, else
+ * the global variable KEY.  An unknown KEY is -EINVAL, with the valid
+ * names in the message.
+ */
 int np_policy_set_node(struct np_policy *p, int nid);
 int np_policy_set_flags(struct np_policy *p, unsigned int flags);
 int np_policy_set_name(struct np_policy *p, const char *name);
 int np_policy_set_var(struct np_policy *p, const char *assignment);
 int np_policy_load(struct np_policy *p);
+/* Whether KEY is a tunable, or a tunable or integer global variable. */
+bool np_policy_has_tunable(const struct np_policy *p, const char *key);
+bool np_policy_has_var(const struct np_policy *p, const char *key);
 /*
  * All of the above at once: open POLICY for node NID, with NAME and FLAGS
  * unless NULL, the NR_SETS "VAR=VALUE" assignments of SETS, and load it.
@@ -36,17 +46,51 @@ int np_policy_prepare(const char *policy, int nid, const char *name,
 
 /*
  * Attach a loaded policy to its node.  With PIN the link is pinned at
- * np_pin_path() and stays after the caller exits; without, *link is the
- * caller's, and bpf_link__destroy() detaches the policy.
+ * np_pin_path() and the tunables map, if any, at np_tunables_pin_path();
+ * both stay after the caller exits.  Without, *link is the caller's, and
+ * bpf_link__destroy() detaches the policy.
  */
 int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **link);
-/* Replace the policy of LINK's node by P, atomically. */
+/*
+ * Replace the policy of LINK's node by P, atomically.  When LINK is the
+ * node's pinned link (np_link_open()), the tunables pin follows: it is
+ * replaced by P's tunables with a rename(2), or removed if P has none.
+ */
 int np_policy_swap(struct np_policy *p, struct bpf_link *link);
 
-/* The pinned link of node NID: its path, opening it, detaching it. */
+/*
+ * The pinned link of node NID: its path, opening it, detaching it (which
+ * removes the link and tunables pins).
+ */
 int np_pin_path(int nid, char *buf, size_t len);
 struct bpf_link *np_link_open(int nid);
 int np_link_detach(int nid);
+
+/*
+ * The tunables of the policy attached to node NID, through the pin at
+ * np_tunables_pin_path() and the BTF the kernel keeps for the map.
+ * Assignments are "KEY=VALUE" with an unsigned VALUE; np_tunables_update()
+ * checks them all, then writes entry 0 once.  np_tunables_dump() calls FN
+ * for each integer member in order, stopping at a non-zero return, which
+ * it returns; it is silent and returns -ENOENT when nothing is pinned.
+ */
+typedef int (*np_tunable_fn)(const char *key, unsigned long long val,
+			     void *arg);
+int np_tunables_pin_path(int nid, char *buf, size_t len);
+int np_tunables_set(int nid, const char *assignment);
+int np_tunables_update(int nid, const char *const *assignments, int n);
+int np_tunables_get(int nid, const char *key, unsigned long long *val);
+int np_tunables_dump(int nid, np_tunable_fn fn, void *arg);
+
+/*
+ * The CRAM emulator's directory of node NID (NP_CRAM_SYSFS): whether the
+ * node has one, the path of FILE in it (NULL: the directory), reading it.
+ * np_cram_files lists its files, NULL-terminated.
+ */
+extern const char *const np_cram_files[];
+bool np_cram_node(int nid);
+int np_cram_path(int nid, const char *file, char *buf, size_t len);
+int np_cram_read(int nid, const char *file, char *buf, size_t len);
 
 /* Private nodes: ids into NIDS (at most MAX); returns how many. */
 int np_private_nodes(int *nids, int max);
@@ -59,5 +103,7 @@ const char *np_flag_name(unsigned int bit);
 const char *np_policy_dir(void);
 /* A sentence about ERR for an attach or swap that failed. */
 const char *np_attach_strerror(int err);
+/* A prefix for every message the library prints ("npd: "). */
+void np_set_log_prefix(const char *prefix);
 
 #endif /* LIBNP_H */
