@@ -3,14 +3,17 @@
  * npctl: attach, replace, detach and inspect the BPF policies of private
  * memory nodes.  `npctl help` describes the commands.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
@@ -40,13 +43,23 @@ static const char usage_text[] =
 "  status [--node N]\n"
 "        Device, policy, flags, BPF state, exit information and counters\n"
 "        of each private node.\n"
+"  tune --node N [KEY=VALUE]...\n"
+"        Set tunables of the policy attached to node N while it runs\n"
+"        (its map \"tunables\", pinned at " NP_PIN_ROOT "/nodeN_tunables);\n"
+"        without KEY=VALUE, print them.\n"
+"  stats [--node N] [--monitor SECONDS]\n"
+"        The counters of each private node (nodeN/private/stat) and, for\n"
+"        a CRAM node, the emulator's values; --monitor repeats every\n"
+"        SECONDS with the change of each counter, until SIGINT or SIGTERM.\n"
 "  list  The installed policies (in $NP_POLICY_DIR, or next to npctl).\n"
 "  version\n"
 "\n"
 "  POLICY  a policy name (minimal, ...) or the path of a BPF object.\n"
 "  F       flags as names (migration,mempolicy,...) or a number; by\n"
 "          default those the policy was built with.\n"
-"  -j      JSON output.   -d  libbpf debug output.\n";
+"  VAR     a member of the policy's tunables, or a global variable.\n"
+"  -j      JSON output (stats --monitor: one object per line and sample).\n"
+"  -d      libbpf debug output.\n";
 
 static int usage(FILE *f)
 {
@@ -441,6 +454,549 @@ static int cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/* --- tune ---------------------------------------------------------------- */
+
+#define MAX_TUNABLES	64
+
+static const char tune_usage[] =
+"usage: npctl [-j] tune --node N [KEY=VALUE]...\n"
+"\n"
+"Set tunables of the policy attached to node N while it runs: members of\n"
+"its one-entry map \"tunables\", found by name through the map's BTF and\n"
+"written in one update.  Without KEY=VALUE, print them.  VALUE is an\n"
+"unsigned integer (0x... for hex).  The policy must have been attached\n"
+"with a pin (npctl attach, npd), which pins the map at\n"
+NP_PIN_ROOT "/nodeN_tunables.\n"
+"\n"
+"  -n, --node N   the node\n"
+"  -j, --json     {\"node\":N,\"policy\":NAME,\"tunables\":{KEY:VALUE,...}}\n";
+
+struct tunables {
+	int n;
+	char key[MAX_TUNABLES][64];
+	unsigned long long val[MAX_TUNABLES];
+};
+
+static int collect_tunable(const char *key, unsigned long long val, void *arg)
+{
+	struct tunables *t = arg;
+
+	if (t->n == MAX_TUNABLES)
+		return 0;
+	snprintf(t->key[t->n], sizeof(t->key[0]), "%s", key);
+	t->val[t->n++] = val;
+	return 0;
+}
+
+static int read_tunables(int nid, struct tunables *t)
+{
+	char path[256];
+	int ret;
+
+	t->n = 0;
+	ret = np_tunables_dump(nid, collect_tunable, t);
+	if (ret == -ENOENT) {
+		np_tunables_pin_path(nid, path, sizeof(path));
+		fprintf(stderr, "node %d: no tunables pinned at %s: the node has no policy attached with a pin, or its policy has no tunables\n",
+			nid, path);
+	}
+	return ret;
+}
+
+static const unsigned long long *find_tunable(const struct tunables *t,
+					      const char *key)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->key[i], key))
+			return &t->val[i];
+	return NULL;
+}
+
+static int cmd_tune(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "node", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tunables before, after;
+	const unsigned long long *old;
+	const char *const *assign;
+	char policy[64] = "", key[64];
+	int opt, nid = -1, n, i;
+	size_t len;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(tune_usage, stdout);
+			return 0;
+		case 'n':
+		case 'j':
+			if (common_opt(opt, &nid))
+				return 2;
+			break;
+		default:
+			fputs(tune_usage, stderr);
+			return 2;
+		}
+	}
+	if (nid < 0) {
+		fprintf(stderr, "tune: --node N is required\n");
+		return 2;
+	}
+	assign = (const char *const *)argv + optind;
+	n = argc - optind;
+	for (i = 0; i < n; i++) {
+		if (!strchr(assign[i], '=') || assign[i][0] == '=') {
+			fprintf(stderr, "tune: '%s' is not KEY=VALUE\n",
+				assign[i]);
+			return 2;
+		}
+	}
+	if (read_tunables(nid, &before))
+		return 1;
+	if (n) {
+		if (np_tunables_update(nid, assign, n))
+			return 1;
+		if (read_tunables(nid, &after))
+			return 1;
+	} else {
+		after = before;
+	}
+	np_node_read(nid, "policy", policy, sizeof(policy));
+	if (json) {
+		printf("{\"node\":%d,\"policy\":", nid);
+		json_string(policy);
+		printf(",\"tunables\":{");
+		for (i = 0; i < after.n; i++)
+			printf("%s\"%s\":%llu", i ? "," : "", after.key[i],
+			       after.val[i]);
+		printf("}}\n");
+		return 0;
+	}
+	if (!n) {
+		printf("node %d: policy %s\n", nid, *policy ? policy : "?");
+		for (i = 0; i < after.n; i++)
+			printf("  %-20s %llu\n", after.key[i], after.val[i]);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		len = strchr(assign[i], '=') - assign[i];
+		snprintf(key, sizeof(key), "%.*s", (int)len, assign[i]);
+		old = find_tunable(&before, key);
+		printf("node %d: %s %llu -> %llu\n", nid, key, old ? *old : 0,
+		       find_tunable(&after, key) ?
+		       *find_tunable(&after, key) : 0);
+	}
+	return 0;
+}
+
+/* --- stats --------------------------------------------------------------- */
+
+#define MAX_KV		64
+
+static const char stats_usage[] =
+"usage: npctl [-j] stats [--node N] [--monitor SECONDS]\n"
+"\n"
+"Print the counters of each private node (nodeN/private/stat), its\n"
+"policy and state, and for a node driven by the CRAM emulator the\n"
+"emulator's values (/sys/kernel/cram_emu/nodeN).\n"
+"\n"
+"  -n, --node N          only node N\n"
+"  -m, --monitor SECONDS  repeat every SECONDS (decimals allowed) until\n"
+"                        SIGINT or SIGTERM, with the change of each\n"
+"                        counter since the previous sample\n"
+"  -j, --json            one JSON object per sample, on one line:\n"
+"                        {\"time\":T,\"interval\":S,\"nodes\":[{\"node\":N,\n"
+"                        \"policy\":P,\"state\":S,\"stat\":{...},\"delta\":{...},\n"
+"                        \"cram\":{...},\"cram_delta\":{...}},...]}\n"
+"                        (interval and the deltas from the second sample)\n";
+
+struct kv {
+	char key[48];
+	char val[48];
+};
+
+struct node_sample {
+	int nid;
+	char policy[64];
+	char state[32];
+	int nr_stat;
+	struct kv stat[MAX_KV];
+	bool cram;
+	int nr_cram;
+	struct kv cram_kv[MAX_KV];
+};
+
+/* The emulator's values that count events; the others are levels. */
+static bool cram_counter(const char *key)
+{
+	return !strcmp(key, "overflow_events") ||
+	       !strcmp(key, "watermark_events");
+}
+
+static bool is_number(const char *s)
+{
+	size_t n;
+
+	if (*s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	if (!n)
+		return false;
+	s += n;
+	if (*s == '.') {
+		n = strspn(++s, "0123456789");
+		if (!n)
+			return false;
+		s += n;
+	}
+	return !*s;
+}
+
+static bool to_ll(const char *s, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return *s && !*end && !errno;
+}
+
+/* Split a "key value" per line text into at most MAX pairs. */
+static int split_kv(const char *buf, struct kv *kv, int max)
+{
+	const char *p = buf, *nl, *sp;
+	int n = 0;
+	size_t len;
+
+	for (; *p && n < max; p = nl ? nl + 1 : p + len) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		sp = memchr(p, ' ', len);
+		if (!sp || sp == p)
+			continue;
+		snprintf(kv[n].key, sizeof(kv[n].key), "%.*s",
+			 (int)(sp - p), p);
+		while (sp < p + len && *sp == ' ')
+			sp++;
+		snprintf(kv[n].val, sizeof(kv[n].val), "%.*s",
+			 (int)(p + len - sp), sp);
+		n++;
+	}
+	return n;
+}
+
+static void read_sample(int nid, struct node_sample *s)
+{
+	char buf[8192];
+	struct kv *kv;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->nid = nid;
+	np_node_read(nid, "policy", s->policy, sizeof(s->policy));
+	np_node_read(nid, "state", s->state, sizeof(s->state));
+	if (!np_node_read(nid, "stat", buf, sizeof(buf)))
+		s->nr_stat = split_kv(buf, s->stat, MAX_KV);
+	s->cram = np_cram_node(nid);
+	for (i = 0; s->cram && np_cram_files[i] && i < MAX_KV; i++) {
+		kv = &s->cram_kv[s->nr_cram];
+		if (np_cram_read(nid, np_cram_files[i], kv->val,
+				 sizeof(kv->val)))
+			continue;
+		snprintf(kv->key, sizeof(kv->key), "%s", np_cram_files[i]);
+		s->nr_cram++;
+	}
+}
+
+/* The change of counter KV since PREV (which may lack it). */
+static bool kv_delta(const struct kv *kv, const struct kv *prev, int nr_prev,
+		     long long *delta)
+{
+	long long a, b;
+	int i;
+
+	for (i = 0; i < nr_prev; i++) {
+		if (strcmp(prev[i].key, kv->key))
+			continue;
+		if (!to_ll(kv->val, &a) || !to_ll(prev[i].val, &b))
+			return false;
+		*delta = a - b;
+		return true;
+	}
+	return false;
+}
+
+static void json_kv(const char *name, const struct kv *kv, int n)
+{
+	int i;
+
+	printf(",\"%s\":{", name);
+	for (i = 0; i < n; i++) {
+		printf("%s", i ? "," : "");
+		json_string(kv[i].key);
+		putchar(':');
+		if (is_number(kv[i].val))
+			printf("%s", kv[i].val);
+		else
+			json_string(kv[i].val);
+	}
+	putchar('}');
+}
+
+/* The deltas of the counters among KV, as "name":{...}; PREV may be NULL. */
+static void json_deltas(const char *name, const struct kv *kv, int n,
+			const struct kv *prev, int nr_prev, bool all)
+{
+	long long d;
+	bool first = true;
+	int i;
+
+	printf(",\"%s\":{", name);
+	for (i = 0; i < n; i++) {
+		if (!all && !cram_counter(kv[i].key))
+			continue;
+		if (!kv_delta(&kv[i], prev, nr_prev, &d))
+			continue;
+		printf("%s", first ? "" : ",");
+		first = false;
+		json_string(kv[i].key);
+		printf(":%lld", d);
+	}
+	putchar('}');
+}
+
+static void text_kv(const char *indent, const struct kv *kv, int n,
+		    const struct kv *prev, int nr_prev, bool all)
+{
+	long long d;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		printf("%s%-20s %s", indent, kv[i].key, kv[i].val);
+		if (prev && (all || cram_counter(kv[i].key)) &&
+		    kv_delta(&kv[i], prev, nr_prev, &d))
+			printf(" (%+lld)", d);
+		putchar('\n');
+	}
+}
+
+static void print_sample(const struct node_sample *s, int n,
+			 const struct node_sample *prev, double now,
+			 double interval)
+{
+	const struct node_sample *p;
+	time_t t = now;
+	char when[32];
+	int i;
+
+	if (json) {
+		printf("{\"time\":%.3f,\"interval\":", now);
+		if (prev)
+			printf("%.3f", interval);
+		else
+			printf("null");
+		printf(",\"nodes\":[");
+	} else if (prev || interval > 0) {
+		strftime(when, sizeof(when), "%F %T", localtime(&t));
+		if (prev)
+			printf("--- %s (+%.3f s)\n", when, interval);
+		else
+			printf("--- %s\n", when);
+	}
+	for (i = 0; i < n; i++) {
+		p = prev ? &prev[i] : NULL;
+		if (json) {
+			printf("%s{\"node\":%d,\"policy\":", i ? "," : "",
+			       s[i].nid);
+			json_string(s[i].policy);
+			printf(",\"state\":");
+			json_string(s[i].state);
+			json_kv("stat", s[i].stat, s[i].nr_stat);
+			if (p)
+				json_deltas("delta", s[i].stat, s[i].nr_stat,
+					    p->stat, p->nr_stat, true);
+			if (s[i].cram) {
+				json_kv("cram", s[i].cram_kv, s[i].nr_cram);
+				if (p)
+					json_deltas("cram_delta", s[i].cram_kv,
+						    s[i].nr_cram, p->cram_kv,
+						    p->nr_cram, false);
+			}
+			putchar('}');
+			continue;
+		}
+		printf("node %d: policy %s, state %s\n", s[i].nid,
+		       *s[i].policy ? s[i].policy : "?",
+		       *s[i].state ? s[i].state : "?");
+		text_kv("  ", s[i].stat, s[i].nr_stat, p ? p->stat : NULL,
+			p ? p->nr_stat : 0, true);
+		if (!s[i].cram)
+			continue;
+		printf("  cram_emu\n");
+		text_kv("    ", s[i].cram_kv, s[i].nr_cram,
+			p ? p->cram_kv : NULL, p ? p->nr_cram : 0, false);
+	}
+	if (json)
+		printf("]}\n");
+	fflush(stdout);
+}
+
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Wait until monotonic time DEADLINE or a signal in SIGS (blocked by the
+ * caller); ppoll() unblocks them only while it waits, so none is lost.
+ */
+static void wait_until(double deadline, const sigset_t *unblocked)
+{
+	struct timespec ts;
+	double left;
+
+	while (!stop) {
+		left = deadline - now_mono();
+		if (left <= 0)
+			return;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+		ppoll(NULL, 0, &ts, unblocked);
+	}
+}
+
+static int select_nodes(int nid, int *nids)
+{
+	int n, i;
+
+	n = np_private_nodes(nids, MAX_NODES);
+	if (n < 0) {
+		fprintf(stderr, "cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)\n",
+			strerror(-n));
+		return -1;
+	}
+	if (nid < 0)
+		return n;
+	for (i = 0; i < n && nids[i] != nid; i++)
+		;
+	if (i == n) {
+		fprintf(stderr, "node %d is not private\n", nid);
+		return -1;
+	}
+	nids[0] = nid;
+	return 1;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "node", required_argument, NULL, 'n' },
+		{ "monitor", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct node_sample *cur = NULL, *prev = NULL, *tmp;
+	int nids[MAX_NODES], opt, nid = -1, n, i, ret = 1;
+	double every = 0, next, last = 0, t;
+	struct sigaction sa;
+	sigset_t block, old;
+	char *end;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "n:m:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(stats_usage, stdout);
+			return 0;
+		case 'n':
+		case 'j':
+			if (common_opt(opt, &nid))
+				return 2;
+			break;
+		case 'm':
+			errno = 0;
+			every = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(every > 0) ||
+			    every > 86400) {
+				fprintf(stderr, "stats: --monitor %s: a number of seconds, more than 0 and at most 86400\n",
+					optarg);
+				return 2;
+			}
+			break;
+		default:
+			fputs(stats_usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "stats: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	n = select_nodes(nid, nids);
+	if (n < 0)
+		return 1;
+	if (!n) {
+		fprintf(stderr, "no private nodes\n");
+		return 1;
+	}
+	cur = calloc(n, sizeof(*cur));
+	prev = calloc(n, sizeof(*prev));
+	if (!cur || !prev) {
+		fprintf(stderr, "stats: out of memory\n");
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	next = now_mono();
+	for (i = 0; !stop; i++) {
+		t = now_mono();
+		for (nid = 0; nid < n; nid++)
+			read_sample(nids[nid], &cur[nid]);
+		print_sample(cur, n, i ? prev : NULL, now_real(),
+			     i ? t - last : every);
+		if (every <= 0)
+			break;
+		last = t;
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+		next += every;
+		wait_until(next, &old);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ret = 0;
+out:
+	free(cur);
+	free(prev);
+	return ret;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	const char *dir = np_policy_dir();
@@ -527,6 +1083,10 @@ int main(int argc, char **argv)
 		return cmd_status(argc, argv);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc, argv);
+	if (!strcmp(cmd, "tune"))
+		return cmd_tune(argc, argv);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "version")) {
 		printf(json ? "{\"version\":\"%s\"}\n" : "npctl %s\n",
 		       NPCTL_VERSION);
