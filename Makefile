@@ -58,9 +58,14 @@ USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(CURDIR)/include -I$(LIBBPF_INC) -I$(OUT)/bpf
 TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 	$(wildcard tests/vm/progs/*.c))
-# The loader: npctl (and the library the tests share with it).
+# The loader: npctl (and the library the tests share with it), npd and
+# the modules of npd that the host unit tests build too.
 NPCTL := $(OUT)/loader/npctl
 NPLIB_O := $(OUT)/loader/libnp.o
+NPD := $(OUT)/loader/npd
+NPD_MODS := npd_config npd_rules npd_metrics
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,\
+	$(wildcard tests/unit/test_*.c))
 # The kernel's own mm selftests that the VM runs, from the same tree.
 SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests)
 KHDR := $(KOUT)/usr/include
@@ -70,7 +75,7 @@ vpath %.bpf.c bpf tests/bpf
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
-	clean distclean checkpatch check-series baseline bench FORCE
+	clean distclean checkpatch check-series baseline bench unit FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -86,6 +91,7 @@ help:
 	@echo '  progs       BPF objects, skeletons and test programs'
 	@echo '  all         vmlinux-h and progs (default)'
 	@echo '  vmtest      run the VM tests; T=name runs one'
+	@echo '  unit        host unit tests of npd (no root, kernel or BPF)'
 	@echo '  check       everything: deps, builds, host checks, VM tests'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
@@ -151,7 +157,7 @@ vmlinux-h: $(OUT)/vmlinux.h
 
 # --- BPF programs and user space ------------------------------------------
 
-progs: $(BPF_SKELS) $(NPCTL) $(TEST_PROGS) $(SELFTESTS)
+progs: $(BPF_SKELS) $(NPCTL) $(NPD) $(TEST_PROGS) $(SELFTESTS)
 
 $(OUT)/bpf/%.bpf.o: %.bpf.c vmlinux.h $(LIBBPF_A) | $(OUT)/bpf
 	$(call msg,CLNG-BPF,$@)
@@ -171,6 +177,17 @@ $(NPCTL): $(OUT)/loader/npctl.o $(NPLIB_O) $(LIBBPF_A)
 	$(call msg,LD,$@)
 	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
 
+$(NPD): $(OUT)/loader/npd.o $(NPD_MODS:%=$(OUT)/loader/%.o) $(NPLIB_O) \
+		$(LIBBPF_A)
+	$(call msg,LD,$@)
+	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
+
+# `make build/loader/npd` as well as the absolute path.
+ifeq ($(O),)
+build/loader/npctl build/loader/npd: build/loader/%: $(OUT)/loader/%
+	@:
+endif
+
 $(OUT)/tests/%: tests/vm/progs/%.c $(NPLIB_O) $(LIBBPF_A) $(BPF_SKELS) \
 		| $(OUT)/tests
 	$(call msg,CC,$@)
@@ -187,7 +204,18 @@ $(OUT)/tests/selftests/%: $(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
 		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
 		>$@.log 2>&1 || { cat $@.log; exit 1; }
 
-$(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests:
+# Host unit tests: npd's modules on their own, with the host compiler.
+$(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h \
+		$(NPD_MODS:%=loader/%.c) $(NPD_MODS:%=loader/%.h) \
+		| $(OUT)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -o $@ $< $(NPD_MODS:%=loader/%.c)
+
+unit: $(UNIT_TESTS)
+	$(Q)fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+
+$(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
+		$(OUT)/tests/unit:
 	$(Q)mkdir -p $@
 
 -include $(wildcard $(OUT)/bpf/*.d $(OUT)/loader/*.d $(OUT)/tests/*.d)

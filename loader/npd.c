@@ -1,0 +1,1328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * npd: the policy daemon of private memory nodes.  It attaches (or adopts)
+ * the BPF policy each configured node should have, watches the CRAM
+ * emulator's watermark of the nodes that have one, reacts when their
+ * compression ratio falls below the configured minimum, serves metrics on
+ * a unix socket, and reloads its configuration on SIGHUP.  `npd --help`
+ * and docs/npd.md describe it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "np_common.h"
+#include "libnp.h"
+#include "npd_config.h"
+#include "npd_metrics.h"
+#include "npd_rules.h"
+
+#define NPD_VERSION		"0.1"
+#define NPD_DEFAULT_CONF	"/etc/npd.conf"
+#define NPD_MAX_TUNABLES	64
+#define NPD_METRICS_MAX		(4 << 20)
+
+static const char usage_text[] =
+"usage: npd [-c FILE] [--check] [-v] [--metrics-dump] [--help] [--version]\n"
+"\n"
+"The policy daemon of private memory nodes: attaches the BPF policy of\n"
+"each configured node (or adopts the one pinned there), watches the CRAM\n"
+"watermark of CRAM nodes and reacts when their compression ratio falls\n"
+"below min_ratio, and serves OpenMetrics text on a unix socket.\n"
+"\n"
+"  -c, --config FILE  the configuration (default " NPD_DEFAULT_CONF ")\n"
+"  --check            check the configuration (syntax, policies, nodes)\n"
+"                     and exit: 0 if it is valid, 1 with the reason\n"
+"  --metrics-dump     print the metrics of the configured nodes once\n"
+"  -v, --verbose      log more (every sample and connection); -vv adds\n"
+"                     libbpf's debug output\n"
+"  -h, --help         this text\n"
+"  -V, --version      the version\n"
+"\n"
+"Configuration ('#' starts a comment; KEY = VALUE lines in sections):\n"
+"\n"
+"  [global]\n"
+"  metrics = /run/npd/metrics.sock  unix stream socket for metrics\n"
+"  on_exit = keep | detach   what SIGTERM does to the managed policies\n"
+"  [node N]                  one section per private node\n"
+"  policy = NAME | PATH      installed policy name or BPF object path\n"
+"  flags = F                 NP_OPS flags, names or a number (optional)\n"
+"  set = KEY=VALUE           tunable or global variable, at attach time;\n"
+"                            repeatable; tunables come back after an episode\n"
+"  min_ratio = R             CRAM: react when the ratio falls below R\n"
+"  react = ACTION            repeatable, applied in order, once per episode:\n"
+"          tighten KEY=VALUE...   write tunables\n"
+"          evacuate PAGES         evacuate_now=PAGES\n"
+"          swap POLICY            swap in another policy\n"
+"\n"
+"Signals: SIGHUP reloads the configuration (kept if the new one is\n"
+"invalid); SIGTERM and SIGINT exit, leaving the policies attached\n"
+"(on_exit = keep) or detaching them (on_exit = detach).\n"
+"Logs go to stderr, one line per event, prefixed \"npd: \".\n";
+
+struct npd_node {
+	int nid;
+	struct npd_node_conf *conf;	/* a node of npd.conf */
+	bool managed;			/* npd attached or adopted its policy */
+	int wm_fd;			/* the CRAM watermark file, or -1 */
+	bool wm_high;
+	struct npd_episode ep;
+	struct npd_saved saved;		/* tunables before the episode */
+	bool swapped;			/* a react swapped in this episode */
+	unsigned long long actions[NPD_NR_ACTIONS];
+};
+
+struct npd {
+	const char *path;		/* of the configuration */
+	struct npd_config *conf;
+	int nr_nodes;
+	struct npd_node *nodes;		/* NPD_MAX_NODES of them */
+	int sfd;			/* signalfd */
+	int lfd;			/* metrics socket, or -1 */
+	char *lpath;			/* where it is bound */
+};
+
+static int verbose;		/* -v: npd's details; -vv: libbpf's too */
+
+__attribute__((format(printf, 1, 2)))
+static void logmsg(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "npd: %s\n", msg);
+}
+
+#define dbg(fmt, ...)							\
+	do {								\
+		if (verbose)						\
+			logmsg(fmt, ##__VA_ARGS__);			\
+	} while (0)
+
+/* libbpf's messages, one "npd: " line each; its debug output with -vv. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	char msg[8192], *line, *nl;
+
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	for (line = msg; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		fprintf(stderr, "npd: %s\n", line);
+		if (!nl)
+			break;
+	}
+	return 0;
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* --- the live tunables ---------------------------------------------------- */
+
+struct keyset {
+	int n;
+	char key[NPD_MAX_TUNABLES][NPD_KEY_LEN];
+};
+
+static int keyset_add(const char *key, unsigned long long val, void *arg)
+{
+	struct keyset *ks = arg;
+
+	if (ks->n < NPD_MAX_TUNABLES)
+		snprintf(ks->key[ks->n++], NPD_KEY_LEN, "%s", key);
+	return 0;
+}
+
+static bool keyset_has(const char *key, void *arg)
+{
+	const struct keyset *ks = arg;
+	int i;
+
+	for (i = 0; i < ks->n; i++)
+		if (!strcmp(ks->key[i], key))
+			return true;
+	return false;
+}
+
+/* The tunables of node NID's attached policy; none if it has none. */
+static int live_keys(int nid, struct keyset *ks)
+{
+	int ret;
+
+	ks->n = 0;
+	ret = np_tunables_dump(nid, keyset_add, ks);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/* "a b c" of N assignments, for the log. */
+static void join(char *buf, size_t len, const char *const *words, int n)
+{
+	size_t used = 0;
+	int i, w;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		w = snprintf(buf + used, len - used, "%s%s", i ? " " : "",
+			     words[i]);
+		if (w < 0)
+			break;
+		used += w;
+	}
+}
+
+/* Write the configured sets of N that are tunables of the live policy. */
+static int apply_sets(struct npd_node *n, const char *why)
+{
+	const struct npd_node_conf *nc = n->conf;
+	const char *assign[NPD_MAX_SETS];
+	char key[NPD_KEY_LEN], text[1024];
+	struct keyset ks;
+	int i, nr = 0, ret;
+
+	if (!nc->nr_sets)
+		return 0;
+	ret = live_keys(n->nid, &ks);
+	if (ret)
+		return ret;
+	for (i = 0; i < nc->nr_sets; i++) {
+		npd_assign_key(nc->sets[i].text, key, sizeof(key));
+		if (keyset_has(key, &ks))
+			assign[nr++] = nc->sets[i].text;
+		else
+			dbg("node %d: set %s is not a tunable: it applies when the policy is loaded",
+			    n->nid, nc->sets[i].text);
+	}
+	if (!nr)
+		return 0;
+	ret = np_tunables_update(n->nid, assign, nr);
+	join(text, sizeof(text), assign, nr);
+	if (ret)
+		logmsg("node %d: %s: tunables %s not set", n->nid, why, text);
+	else
+		logmsg("node %d: %s: tunables %s", n->nid, why, text);
+	return ret;
+}
+
+/* --- checking a configuration --------------------------------------------- */
+
+/* React actions of NC against the policies they act on, in order. */
+static int check_reacts(const struct npd_config *c,
+			const struct npd_node_conf *nc, struct np_policy *p)
+{
+	struct np_policy *cur = p, *next;
+	const struct npd_react *r;
+	char key[NPD_KEY_LEN];
+	int i, j, ret = 0;
+
+	for (i = 0; i < nc->nr_reacts && !ret; i++) {
+		r = &nc->reacts[i];
+		switch (r->kind) {
+		case NPD_REACT_TIGHTEN:
+			for (j = 0; j < r->nr_assign && !ret; j++) {
+				npd_assign_key(r->assign[j], key, sizeof(key));
+				if (!np_policy_has_tunable(cur, key)) {
+					logmsg("%s:%d: react tighten: policy %s has no tunable '%s'",
+					       c->file, r->line,
+					       np_policy_name(cur), key);
+					ret = -EINVAL;
+				} else if (np_policy_set_var(cur,
+							     r->assign[j])) {
+					logmsg("%s:%d: react tighten: bad value in %s",
+					       c->file, r->line, r->assign[j]);
+					ret = -EINVAL;
+				}
+			}
+			break;
+		case NPD_REACT_EVACUATE:
+			if (!np_policy_has_tunable(cur, "evacuate_now")) {
+				logmsg("%s:%d: react evacuate: policy %s has no tunable 'evacuate_now'",
+				       c->file, r->line, np_policy_name(cur));
+				ret = -EINVAL;
+			}
+			break;
+		case NPD_REACT_SWAP:
+			if (np_policy_open(r->policy, &next)) {
+				logmsg("%s:%d: react swap: policy '%s' cannot be used",
+				       c->file, r->line, r->policy);
+				ret = -EINVAL;
+				break;
+			}
+			if (cur != p)
+				np_policy_close(cur);
+			cur = next;
+			break;
+		}
+	}
+	if (cur != p)
+		np_policy_close(cur);
+	return ret;
+}
+
+static int check_node(const struct npd_config *c,
+		      const struct npd_node_conf *nc, const int *nids, int nr,
+		      const char *private_list)
+{
+	struct np_policy *p;
+	unsigned int flags;
+	int i, ret = 0;
+
+	for (i = 0; i < nr && nids[i] != nc->nid; i++)
+		;
+	if (i == nr) {
+		logmsg("%s:%d: node %d is not private (private nodes: %s)",
+		       c->file, nc->line, nc->nid,
+		       *private_list ? private_list : "none");
+		return -EINVAL;
+	}
+	if (nc->flags && np_flags_parse(nc->flags, &flags)) {
+		logmsg("%s:%d: bad flags '%s'", c->file, nc->flags_line,
+		       nc->flags);
+		return -EINVAL;
+	}
+	if (np_policy_open(nc->policy, &p)) {
+		logmsg("%s:%d: policy '%s' cannot be used", c->file,
+		       nc->policy_line, nc->policy);
+		return -EINVAL;
+	}
+	for (i = 0; i < nc->nr_sets && !ret; i++) {
+		if (np_policy_set_var(p, nc->sets[i].text)) {
+			logmsg("%s:%d: set %s: not valid for policy %s",
+			       c->file, nc->sets[i].line, nc->sets[i].text,
+			       np_policy_name(p));
+			ret = -EINVAL;
+		}
+	}
+	if (!ret)
+		ret = check_reacts(c, nc, p);
+	np_policy_close(p);
+	return ret;
+}
+
+/* Everything --check checks: policies that open, private nodes, flags. */
+static int check_config(const struct npd_config *c)
+{
+	int nids[NPD_MAX_NODE_ID + 1], nr, i, ret = 0;
+	char list[512] = "";
+	size_t used = 0;
+
+	nr = np_private_nodes(nids, NPD_MAX_NODE_ID + 1);
+	if (nr < 0 && c->nr_nodes) {
+		logmsg("cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)",
+		       strerror(-nr));
+		return nr;
+	}
+	for (i = 0; i < nr && used < sizeof(list); i++)
+		used += snprintf(list + used, sizeof(list) - used, "%s%d",
+				 i ? "," : "", nids[i]);
+	for (i = 0; i < c->nr_nodes && !ret; i++)
+		ret = check_node(c, &c->nodes[i], nids, nr, list);
+	return ret;
+}
+
+/* --- setting a node up ---------------------------------------------------- */
+
+/*
+ * Open POLICY for node NID, with FLAGS if not NULL and the sets of NC;
+ * with ONLY_KNOWN, the sets the policy does not know are left out (a
+ * policy swapped in by a react action).  Not loaded yet.
+ */
+static int open_policy(const char *policy, int nid, const char *flags,
+		       const struct npd_node_conf *nc, bool only_known,
+		       struct np_policy **out)
+{
+	struct np_policy *p;
+	unsigned int f;
+	char key[NPD_KEY_LEN];
+	int i, ret;
+
+	ret = np_policy_open(policy, &p);
+	if (ret)
+		return ret;
+	ret = np_policy_set_node(p, nid);
+	if (!ret && flags) {
+		ret = np_flags_parse(flags, &f);
+		if (!ret)
+			ret = np_policy_set_flags(p, f);
+	}
+	for (i = 0; !ret && i < nc->nr_sets; i++) {
+		npd_assign_key(nc->sets[i].text, key, sizeof(key));
+		if (only_known && !np_policy_has_var(p, key))
+			continue;
+		ret = np_policy_set_var(p, nc->sets[i].text);
+	}
+	if (ret) {
+		np_policy_close(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Load P and swap it in on the pinned link of node NID. */
+static int swap_in(struct np_policy *p, int nid)
+{
+	struct bpf_link *link;
+	int ret;
+
+	ret = np_policy_load(p);
+	if (ret)
+		return ret;
+	link = np_link_open(nid);
+	if (!link)
+		return -ENOENT;
+	ret = np_policy_swap(p, link);
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	return ret;
+}
+
+/*
+ * Give node N its configured policy: adopt the one pinned if it is the
+ * same policy (unless FORCE_SWAP: its flags or variables changed), else
+ * swap it in on the pinned link, else attach it with a pin.  Any failure
+ * leaves the node's policy as it was.
+ */
+static int node_setup(struct npd_node *n, bool force_swap)
+{
+	const struct npd_node_conf *nc = n->conf;
+	char pin[PATH_MAX], live[64] = "";
+	struct np_policy *p;
+	const char *name;
+	bool pinned;
+	int ret;
+
+	ret = open_policy(nc->policy, n->nid, nc->flags, nc, false, &p);
+	if (ret) {
+		logmsg("node %d: policy %s cannot be prepared; the node keeps its policy",
+		       n->nid, nc->policy);
+		return ret;
+	}
+	name = np_policy_name(p);
+	np_pin_path(n->nid, pin, sizeof(pin));
+	pinned = !access(pin, F_OK);
+	np_node_read(n->nid, "policy", live, sizeof(live));
+	if (pinned && !force_swap && !strcmp(live, name)) {
+		logmsg("node %d: adopted policy %s (pinned at %s)", n->nid,
+		       name, pin);
+		np_policy_close(p);
+		n->managed = true;
+		return apply_sets(n, "adopted");
+	}
+	if (pinned) {
+		ret = swap_in(p, n->nid);
+		if (!ret)
+			logmsg("node %d: swapped policy %s for %s (link pinned at %s)",
+			       n->nid, *live ? live : "?", name, pin);
+	} else {
+		ret = np_policy_load(p);
+		if (!ret)
+			ret = np_policy_attach(p, true, NULL);
+		if (!ret)
+			logmsg("node %d: attached policy %s (pinned at %s)",
+			       n->nid, name, pin);
+	}
+	if (ret)
+		logmsg("node %d: policy %s not set up (%s); the node keeps policy %s",
+		       n->nid, name, np_attach_strerror(ret),
+		       *live ? live : "?");
+	else
+		n->managed = true;
+	np_policy_close(p);
+	return ret;
+}
+
+/* --- CRAM samples and reactions ------------------------------------------- */
+
+static int cram_ull(int nid, const char *file, unsigned long long *v)
+{
+	char buf[64], *end;
+	int ret;
+
+	ret = np_cram_read(nid, file, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return *buf && !*end && !errno ? 0 : -EINVAL;
+}
+
+static int read_cram(int nid, struct npd_cram *c)
+{
+	char buf[64], *end;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	ret = cram_ull(nid, "logical_bytes", &c->logical_bytes);
+	if (!ret)
+		ret = cram_ull(nid, "physical_bytes", &c->physical_bytes);
+	if (!ret)
+		ret = cram_ull(nid, "physical_capacity",
+			       &c->physical_capacity);
+	if (!ret)
+		ret = cram_ull(nid, "overflow_events", &c->overflow_events);
+	if (!ret)
+		ret = cram_ull(nid, "watermark_events", &c->watermark_events);
+	if (ret)
+		return ret;
+	/* Newer attributes: missing ones read as 0. */
+	cram_ull(nid, "peak_physical_bytes", &c->peak_physical_bytes);
+	ret = np_cram_read(nid, "ratio", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	c->ratio = strtod(buf, &end);
+	if (end == buf)
+		return -EINVAL;
+	ret = np_cram_read(nid, "watermark", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	c->watermark_high = !strcmp(buf, "high");
+	return 0;
+}
+
+static void to_sample(const struct npd_cram *c, struct npd_sample *s)
+{
+	s->have_data = c->logical_bytes && c->physical_bytes;
+	s->ratio = c->ratio;
+	s->watermark_high = c->watermark_high;
+}
+
+static int react_tighten(struct npd_node *n, const struct npd_react *r)
+{
+	char key[NPD_KEY_LEN];
+	unsigned long long old;
+	int i, ret;
+
+	/* What the episode changes first comes back at its end. */
+	for (i = 0; i < r->nr_assign; i++) {
+		npd_assign_key(r->assign[i], key, sizeof(key));
+		if (npd_saved_has(&n->saved, key))
+			continue;
+		ret = np_tunables_get(n->nid, key, &old);
+		if (ret)
+			return ret;
+		npd_saved_add(&n->saved, key, old);
+	}
+	return np_tunables_update(n->nid, (const char *const *)r->assign,
+				  r->nr_assign);
+}
+
+static int react_swap(struct npd_node *n, const struct npd_react *r)
+{
+	struct np_policy *p;
+	int ret;
+
+	/* The new policy's own flags; the sets it knows. */
+	ret = open_policy(r->policy, n->nid, NULL, n->conf, true, &p);
+	if (ret)
+		return ret;
+	ret = swap_in(p, n->nid);
+	np_policy_close(p);
+	if (ret)
+		return ret;
+	/* The saved values were the old policy's. */
+	n->swapped = true;
+	n->saved.n = 0;
+	return 0;
+}
+
+static int apply_react(struct npd_node *n, const struct npd_react *r,
+		       const char *reason)
+{
+	char what[512], assign[64];
+	int ret = -EINVAL;
+	enum npd_action a = NPD_ACT_TIGHTEN;
+
+	npd_react_format(r, what, sizeof(what));
+	switch (r->kind) {
+	case NPD_REACT_TIGHTEN:
+		ret = react_tighten(n, r);
+		a = NPD_ACT_TIGHTEN;
+		break;
+	case NPD_REACT_EVACUATE:
+		snprintf(assign, sizeof(assign), "evacuate_now=%llu",
+			 r->pages);
+		ret = np_tunables_set(n->nid, assign);
+		a = NPD_ACT_EVACUATE;
+		break;
+	case NPD_REACT_SWAP:
+		ret = react_swap(n, r);
+		a = NPD_ACT_SWAP;
+		break;
+	}
+	if (ret) {
+		logmsg("node %d: %s: %s failed: %s", n->nid, reason, what,
+		       strerror(-ret));
+		return ret;
+	}
+	n->actions[a]++;
+	logmsg("node %d: %s: %s", n->nid, reason, what);
+	return 0;
+}
+
+/* The end of an episode: tunables back to their configured values. */
+static void restore(struct npd_node *n, const char *reason)
+{
+	char out[NPD_MAX_SETS + NPD_MAX_SAVED][NPD_ASSIGN_LEN];
+	const char *assign[NPD_MAX_SETS + NPD_MAX_SAVED];
+	char text[2048], live[64] = "";
+	struct keyset ks;
+	int i, nr = 0, ret;
+
+	if (live_keys(n->nid, &ks))
+		ks.n = 0;
+	nr = npd_rules_restore(n->conf->sets, n->conf->nr_sets,
+			       n->swapped ? NULL : &n->saved, keyset_has, &ks,
+			       out, NPD_MAX_SETS + NPD_MAX_SAVED);
+	for (i = 0; i < nr; i++)
+		assign[i] = out[i];
+	join(text, sizeof(text), assign, nr);
+	if (!nr) {
+		logmsg("node %d: %s: episode over, nothing to restore", n->nid,
+		       reason);
+	} else {
+		ret = np_tunables_update(n->nid, assign, nr);
+		if (ret) {
+			logmsg("node %d: %s: restore %s failed: %s", n->nid,
+			       reason, text, strerror(-ret));
+		} else {
+			n->actions[NPD_ACT_RESTORE]++;
+			logmsg("node %d: %s: restore %s", n->nid, reason, text);
+		}
+	}
+	if (n->swapped) {
+		np_node_read(n->nid, "policy", live, sizeof(live));
+		logmsg("node %d: policy %s stays: npd does not swap back (SIGHUP or a restart brings %s back)",
+		       n->nid, *live ? live : "?", n->conf->policy);
+	}
+	n->swapped = false;
+	n->saved.n = 0;
+}
+
+/* Read node N's CRAM values and apply its rules. */
+static void evaluate(struct npd_node *n)
+{
+	const struct npd_node_conf *nc = n->conf;
+	struct npd_decision d;
+	struct npd_sample s;
+	struct npd_cram c;
+	char reason[128];
+	unsigned int i, done = 0;
+	int ret;
+
+	if (!n->managed || n->wm_fd < 0 || !(nc->min_ratio > 0))
+		return;
+	ret = read_cram(n->nid, &c);
+	if (ret) {
+		logmsg("node %d: cannot read the CRAM values: %s", n->nid,
+		       strerror(-ret));
+		return;
+	}
+	to_sample(&c, &s);
+	npd_rules_eval(nc->min_ratio, nc->nr_reacts, &s, &n->ep, &d);
+	npd_rules_reason(nc->min_ratio, &s, reason, sizeof(reason));
+	switch (d.verdict) {
+	case NPD_REACT:
+		if (d.started) {
+			n->saved.n = 0;
+			n->swapped = false;
+			if (!d.count)
+				logmsg("node %d: %s: no react actions configured",
+				       n->nid, reason);
+		}
+		for (i = d.first; i < d.first + d.count; i++) {
+			if (apply_react(n, &nc->reacts[i], reason))
+				break;
+			done++;
+		}
+		npd_rules_applied(&n->ep, done);
+		break;
+	case NPD_RESTORE:
+		restore(n, reason);
+		break;
+	case NPD_HOLD:
+		dbg("node %d: %s: the episode goes on", n->nid, reason);
+		break;
+	case NPD_IDLE:
+		dbg("node %d: %s", n->nid, reason);
+		break;
+	}
+}
+
+static int watermark_read(struct npd_node *n, bool *high)
+{
+	char buf[32];
+	ssize_t len;
+
+	len = pread(n->wm_fd, buf, sizeof(buf) - 1, 0);
+	if (len < 0)
+		return -errno;
+	while (len > 0 && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	*high = !strcmp(buf, "high");
+	return 0;
+}
+
+/* Watch node N's watermark if it is a CRAM node. */
+static void watermark_open(struct npd_node *n)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (n->wm_fd >= 0)
+		return;
+	if (!np_cram_node(n->nid)) {
+		dbg("node %d: no CRAM emulator: not monitored", n->nid);
+		return;
+	}
+	np_cram_path(n->nid, "watermark", path, sizeof(path));
+	n->wm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (n->wm_fd < 0) {
+		logmsg("node %d: cannot open %s: %s; not monitored", n->nid,
+		       path, strerror(errno));
+		return;
+	}
+	/* Reading arms poll(): it wakes at the next sysfs_notify(). */
+	ret = watermark_read(n, &n->wm_high);
+	if (ret) {
+		logmsg("node %d: cannot read %s: %s; not monitored", n->nid,
+		       path, strerror(-ret));
+		close(n->wm_fd);
+		n->wm_fd = -1;
+		return;
+	}
+	logmsg("node %d: watching %s (watermark %s)", n->nid, path,
+	       n->wm_high ? "high" : "normal");
+}
+
+static void watermark_event(struct npd_node *n)
+{
+	struct npd_cram c;
+	bool high;
+	int ret;
+
+	ret = watermark_read(n, &high);
+	if (ret) {
+		logmsg("node %d: cannot read the watermark: %s; monitoring stops",
+		       n->nid, strerror(-ret));
+		close(n->wm_fd);
+		n->wm_fd = -1;
+		return;
+	}
+	if (high != n->wm_high) {
+		if (!read_cram(n->nid, &c))
+			logmsg("node %d: watermark %s: physical %llu of %llu bytes, ratio %.2f",
+			       n->nid, high ? "high" : "normal",
+			       c.physical_bytes, c.physical_capacity,
+			       c.ratio);
+		else
+			logmsg("node %d: watermark %s", n->nid,
+			       high ? "high" : "normal");
+	}
+	n->wm_high = high;
+	evaluate(n);
+}
+
+/* --- metrics -------------------------------------------------------------- */
+
+static void gather(const struct npd *d, struct npd_node_metrics *m)
+{
+	const struct npd_node *n;
+	char buf[8192];
+	int i;
+
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].nid = n->nid;
+		np_node_read(n->nid, "policy", m[i].policy,
+			     sizeof(m[i].policy));
+		np_node_read(n->nid, "state", m[i].state, sizeof(m[i].state));
+		if (!np_node_read(n->nid, "stat", buf, sizeof(buf)))
+			m[i].nr_stats = npd_stats_parse(buf, m[i].stats,
+							NPD_MAX_STATS);
+		m[i].has_cram = np_cram_node(n->nid) &&
+				!read_cram(n->nid, &m[i].cram);
+		memcpy(m[i].actions, n->actions, sizeof(m[i].actions));
+	}
+}
+
+/* The metrics text, allocated; its length in *LEN. */
+static char *metrics_text(const struct npd *d, int *len)
+{
+	struct npd_node_metrics *m;
+	size_t size = 16384;
+	char *buf = NULL, *bigger;
+	int n = -ENOSPC;
+
+	m = calloc(d->nr_nodes ? d->nr_nodes : 1, sizeof(*m));
+	if (!m)
+		return NULL;
+	gather(d, m);
+	while (n == -ENOSPC && size <= NPD_METRICS_MAX) {
+		bigger = realloc(buf, size);
+		if (!bigger)
+			break;
+		buf = bigger;
+		n = npd_metrics_format(m, d->nr_nodes, buf, size);
+		size *= 2;
+	}
+	free(m);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static void metrics_serve(const struct npd *d)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	ssize_t w;
+	char *text;
+	int fd, len, off = 0;
+
+	fd = accept4(d->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			logmsg("metrics: accept: %s", strerror(errno));
+		return;
+	}
+	/* A client that does not read does not hold npd up for long. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	text = metrics_text(d, &len);
+	if (!text) {
+		logmsg("metrics: cannot format the metrics");
+		close(fd);
+		return;
+	}
+	while (off < len) {
+		w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			dbg("metrics: write: %s", strerror(errno));
+			break;
+		}
+		off += w;
+	}
+	dbg("metrics: %d bytes served", off);
+	free(text);
+	close(fd);
+}
+
+/* A unix socket at PATH that nobody answers on is a stale one. */
+static bool socket_in_use(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool used;
+
+	if (fd < 0)
+		return false;
+	used = !connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+	close(fd);
+	return used;
+}
+
+static int metrics_listen(struct npd *d, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)], *slash;
+	struct stat st;
+	int fd, ret;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST) {
+			ret = -errno;
+			logmsg("metrics: cannot create %s: %s", dir,
+			       strerror(errno));
+			return ret;
+		}
+	}
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode)) {
+			logmsg("metrics: %s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		if (socket_in_use(&sa)) {
+			logmsg("metrics: %s is in use (another npd?)", path);
+			return -EADDRINUSE;
+		}
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		ret = -errno;
+		logmsg("metrics: socket: %s", strerror(errno));
+		return ret;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 16)) {
+		ret = -errno;
+		logmsg("metrics: cannot listen on %s: %s", path,
+		       strerror(errno));
+		close(fd);
+		return ret;
+	}
+	/* Metrics are not secret: any local user may read them. */
+	chmod(path, 0666);
+	d->lpath = strdup(path);
+	if (!d->lpath) {
+		close(fd);
+		unlink(path);
+		return -ENOMEM;
+	}
+	d->lfd = fd;
+	logmsg("metrics on %s", path);
+	return 0;
+}
+
+static void metrics_close(struct npd *d)
+{
+	if (d->lfd < 0)
+		return;
+	close(d->lfd);
+	unlink(d->lpath);
+	free(d->lpath);
+	d->lfd = -1;
+	d->lpath = NULL;
+}
+
+/* --- start, reload, exit -------------------------------------------------- */
+
+static void node_init(struct npd_node *n, struct npd_node_conf *nc)
+{
+	memset(n, 0, sizeof(*n));
+	n->nid = nc->nid;
+	n->conf = nc;
+	n->wm_fd = -1;
+}
+
+/* What SIGTERM does, or a node leaving the configuration. */
+static void node_release(struct npd_node *n, enum npd_on_exit on_exit,
+			 const char *why)
+{
+	char live[64] = "";
+
+	if (n->wm_fd >= 0)
+		close(n->wm_fd);
+	n->wm_fd = -1;
+	if (!n->managed)
+		return;
+	np_node_read(n->nid, "policy", live, sizeof(live));
+	if (on_exit == NPD_EXIT_DETACH) {
+		if (!np_link_detach(n->nid))
+			logmsg("node %d: %s: policy %s detached", n->nid, why,
+			       *live ? live : "?");
+	} else {
+		logmsg("node %d: %s: policy %s stays attached", n->nid, why,
+		       *live ? live : "?");
+	}
+	n->managed = false;
+}
+
+/* The sets of NC that are not tunables of P: those need a new load. */
+static bool globals_equal(const struct npd_node_conf *a,
+			  const struct npd_node_conf *b, struct np_policy *p)
+{
+	char key[NPD_KEY_LEN];
+	int i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->nr_sets &&
+		       np_policy_has_tunable(p, npd_assign_key(a->sets[i].text,
+							       key, sizeof(key))))
+			i++;
+		while (j < b->nr_sets &&
+		       np_policy_has_tunable(p, npd_assign_key(b->sets[j].text,
+							       key, sizeof(key))))
+			j++;
+		if (i == a->nr_sets || j == b->nr_sets)
+			return i == a->nr_sets && j == b->nr_sets;
+		if (strcmp(a->sets[i].text, b->sets[j].text))
+			return false;
+		i++;
+		j++;
+	}
+}
+
+/* Whether B needs the policy loaded again: policy, flags or globals. */
+static bool load_changed(const struct npd_node_conf *a,
+			 const struct npd_node_conf *b)
+{
+	struct np_policy *p;
+	bool changed;
+
+	if (!str_equal(a->policy, b->policy) || !str_equal(a->flags, b->flags))
+		return true;
+	if (np_policy_open(b->policy, &p))
+		return true;
+	changed = !globals_equal(a, b, p);
+	np_policy_close(p);
+	return changed;
+}
+
+/* Whether the policy attached to node N is not the configured one. */
+static bool live_differs(const struct npd_node *n)
+{
+	struct np_policy *p;
+	char live[64] = "";
+	bool differs;
+
+	if (np_policy_open(n->conf->policy, &p))
+		return true;
+	np_node_read(n->nid, "policy", live, sizeof(live));
+	differs = strcmp(live, np_policy_name(p));
+	np_policy_close(p);
+	return differs;
+}
+
+static void swap_conf(struct npd_node_conf *a, struct npd_node_conf *b)
+{
+	struct npd_node_conf t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static struct npd_node *find_node(struct npd *d, int nid)
+{
+	int i;
+
+	for (i = 0; i < d->nr_nodes; i++)
+		if (d->nodes[i].conf && d->nodes[i].nid == nid)
+			return &d->nodes[i];
+	return NULL;
+}
+
+static void episode_reset(struct npd_node *n)
+{
+	memset(&n->ep, 0, sizeof(n->ep));
+	n->saved.n = 0;
+	n->swapped = false;
+}
+
+/*
+ * SIGHUP: read the configuration again; if it is valid, give each node
+ * what changed (a swap for a new policy, flags or variables, the tunables
+ * otherwise), set up new nodes and let go of removed ones.  A node whose
+ * change fails keeps its policy and its previous configuration.
+ */
+static void reload(struct npd *d)
+{
+	struct npd_node_conf *nc, *oc;
+	struct npd_node *nodes, *n, *old;
+	struct npd_config *c;
+	char err[NPD_ERR_LEN];
+	bool force;
+	int i, ret;
+
+	logmsg("SIGHUP: reloading %s", d->path);
+	if (npd_config_load(d->path, &c, err, sizeof(err))) {
+		logmsg("%s; keeping the running configuration", err);
+		return;
+	}
+	if (check_config(c)) {
+		logmsg("%s: not applied; keeping the running configuration",
+		       d->path);
+		npd_config_free(c);
+		return;
+	}
+	nodes = calloc(NPD_MAX_NODES, sizeof(*nodes));
+	if (!nodes) {
+		logmsg("reload: out of memory; keeping the running configuration");
+		npd_config_free(c);
+		return;
+	}
+	for (i = 0; i < c->nr_nodes; i++) {
+		nc = &c->nodes[i];
+		n = &nodes[i];
+		old = find_node(d, nc->nid);
+		if (!old) {
+			node_init(n, nc);
+			logmsg("node %d: new in the configuration", n->nid);
+			node_setup(n, false);
+			watermark_open(n);
+			continue;
+		}
+		/* The node's state carries over; the old entry is done. */
+		*n = *old;
+		oc = old->conf;
+		old->conf = NULL;
+		old->wm_fd = -1;
+		old->managed = false;
+		n->conf = nc;
+		if (n->managed && npd_node_conf_equal(oc, nc) &&
+		    !live_differs(n)) {
+			dbg("node %d: unchanged", n->nid);
+			continue;
+		}
+		force = n->managed && load_changed(oc, nc);
+		ret = node_setup(n, force);
+		if (ret && n->managed) {
+			swap_conf(oc, nc);
+			logmsg("node %d: keeps its previous configuration",
+			       n->nid);
+			continue;
+		}
+		if (!ret)
+			episode_reset(n);
+		watermark_open(n);
+	}
+	for (i = 0; i < d->nr_nodes; i++)
+		if (d->nodes[i].conf)
+			node_release(&d->nodes[i], c->on_exit,
+				     "no longer in the configuration");
+	if (!str_equal(d->conf->metrics, c->metrics) ||
+	    (c->metrics && d->lfd < 0)) {
+		metrics_close(d);
+		if (c->metrics && metrics_listen(d, c->metrics))
+			logmsg("metrics off");
+	}
+	npd_config_free(d->conf);
+	free(d->nodes);
+	d->conf = c;
+	d->nodes = nodes;
+	d->nr_nodes = c->nr_nodes;
+	logmsg("reloaded %s: %d node%s, on_exit %s", d->path, d->nr_nodes,
+	       d->nr_nodes == 1 ? "" : "s",
+	       c->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
+	for (i = 0; i < d->nr_nodes; i++)
+		evaluate(&d->nodes[i]);
+}
+
+/* SIGTERM, SIGINT, or a start-up that failed: on_exit for every node. */
+static void shutdown_nodes(struct npd *d, const char *why)
+{
+	int i;
+
+	for (i = 0; i < d->nr_nodes; i++)
+		node_release(&d->nodes[i], d->conf->on_exit, why);
+	metrics_close(d);
+}
+
+static int startup(struct npd *d)
+{
+	int i, ret;
+
+	d->nr_nodes = d->conf->nr_nodes;
+	for (i = 0; i < d->nr_nodes; i++)
+		node_init(&d->nodes[i], &d->conf->nodes[i]);
+	for (i = 0; i < d->nr_nodes; i++) {
+		ret = node_setup(&d->nodes[i], false);
+		if (ret) {
+			logmsg("node %d cannot be set up; exiting",
+			       d->nodes[i].nid);
+			return ret;
+		}
+		watermark_open(&d->nodes[i]);
+	}
+	if (d->conf->metrics) {
+		ret = metrics_listen(d, d->conf->metrics);
+		if (ret)
+			return ret;
+	}
+	logmsg("running: %d node%s, on_exit %s", d->nr_nodes,
+	       d->nr_nodes == 1 ? "" : "s",
+	       d->conf->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
+	for (i = 0; i < d->nr_nodes; i++)
+		evaluate(&d->nodes[i]);
+	return 0;
+}
+
+/* Handle the pending signals; 1 when npd is to exit. */
+static int signals(struct npd *d)
+{
+	struct signalfd_siginfo si;
+	ssize_t len;
+
+	for (;;) {
+		len = read(d->sfd, &si, sizeof(si));
+		if (len != sizeof(si))
+			return 0;
+		if (si.ssi_signo == SIGHUP) {
+			reload(d);
+			continue;
+		}
+		logmsg("%s: exiting",
+		       si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+		return 1;
+	}
+}
+
+static int event_loop(struct npd *d)
+{
+	struct pollfd fds[2 + NPD_MAX_NODES];
+	int i, nr;
+
+	for (;;) {
+		fds[0] = (struct pollfd){ .fd = d->sfd, .events = POLLIN };
+		fds[1] = (struct pollfd){ .fd = d->lfd, .events = POLLIN };
+		for (i = 0; i < d->nr_nodes; i++)
+			fds[2 + i] = (struct pollfd){
+				.fd = d->nodes[i].wm_fd,
+				.events = POLLPRI | POLLERR,
+			};
+		nr = poll(fds, 2 + d->nr_nodes, -1);
+		if (nr < 0) {
+			if (errno == EINTR)
+				continue;
+			logmsg("poll: %s", strerror(errno));
+			return -errno;
+		}
+		for (i = 0; i < d->nr_nodes; i++)
+			if (fds[2 + i].revents & (POLLPRI | POLLERR | POLLNVAL))
+				watermark_event(&d->nodes[i]);
+		if (fds[1].revents & POLLIN)
+			metrics_serve(d);
+		/* Last: a reload changes the nodes. */
+		if ((fds[0].revents & POLLIN) && signals(d))
+			return 0;
+	}
+}
+
+static int metrics_dump(struct npd *d)
+{
+	char *text;
+	int i, len;
+
+	d->nr_nodes = d->conf->nr_nodes;
+	for (i = 0; i < d->nr_nodes; i++)
+		node_init(&d->nodes[i], &d->conf->nodes[i]);
+	text = metrics_text(d, &len);
+	if (!text) {
+		logmsg("cannot format the metrics");
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "metrics-dump", no_argument, NULL, 'M' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct npd d = { .path = NPD_DEFAULT_CONF, .sfd = -1, .lfd = -1 };
+	bool check = false, dump = false;
+	char err[NPD_ERR_LEN];
+	sigset_t mask;
+	int opt, ret = 1;
+
+	while ((opt = getopt_long(argc, argv, "c:vhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			d.path = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'M':
+			dump = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("npd %s\n", NPD_VERSION);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "npd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	np_set_log_prefix("npd: ");
+	libbpf_set_print(libbpf_print);
+	d.nodes = calloc(NPD_MAX_NODES, sizeof(*d.nodes));
+	if (!d.nodes) {
+		logmsg("out of memory");
+		return 1;
+	}
+	if (npd_config_load(d.path, &d.conf, err, sizeof(err))) {
+		logmsg("%s", err);
+		goto out;
+	}
+	/* The metrics need the configured nodes only. */
+	if (dump) {
+		ret = metrics_dump(&d);
+		goto out;
+	}
+	if (check_config(d.conf))
+		goto out;
+	if (check) {
+		printf("npd: %s: valid, %d node%s\n", d.path,
+		       d.conf->nr_nodes, d.conf->nr_nodes == 1 ? "" : "s");
+		ret = 0;
+		goto out;
+	}
+	/* Signals arrive through the signalfd only. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL)) {
+		logmsg("sigprocmask: %s", strerror(errno));
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	d.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d.sfd < 0) {
+		logmsg("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	logmsg("npd %s starting with %s", NPD_VERSION, d.path);
+	if (startup(&d)) {
+		shutdown_nodes(&d, "start-up failed");
+		goto out;
+	}
+	ret = event_loop(&d) ? 1 : 0;
+	shutdown_nodes(&d, "exit");
+out:
+	if (d.sfd >= 0)
+		close(d.sfd);
+	npd_config_free(d.conf);
+	free(d.nodes);
+	return ret;
+}
