@@ -1,49 +1,157 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The demo run by `make demo`, inside the VM.
+#
+# The demo run by `make demo`, inside the VM: compressed memory that
+# cannot overflow.  The memory-only node was claimed by the CRAM emulator
+# (cram_emu): 1 GiB advertised, here backed by 64 MiB of "physical"
+# memory.  npd attaches bpf/cram to it and watches the device; a workload
+# pushes compressible, then incompressible data down to it by demotion;
+# the policy closes admission at the high watermark in the kernel, npd
+# reacts to the ratio collapse, a stricter policy is swapped in with no
+# gap, and writes promote data back.  Ends with a summary.
+set -u
+. "$NP_TESTS/lib.sh"
 P=$NP_NODE
-sys=/sys/devices/system/node
-echo "== The memory-only node $P was claimed as a private node =="
-printf '  %-22s %s\n' has_memory "$(cat $sys/has_memory)" \
-	has_normal_memory "$(cat $sys/has_normal_memory)" \
-	has_private_memory "$(cat $sys/has_private_memory)"
-echo
-echo "== numactl --hardware =="
-numactl --hardware | sed 's/^/  /'
-echo
-echo "== A plain allocation never lands on node $P =="
-"$NP_BIN/alloc_trace" -o /tmp/t1 "$NP_START" "$NP_SIZE" -- memhog -r1 256M >/dev/null
-echo "  memhog 256M:                      $(cat /tmp/t1)"
-"$NP_BIN/alloc_trace" -o /tmp/t2 "$NP_START" "$NP_SIZE" -- \
-	numactl --membind="$P" memhog -r1 256M >/dev/null
-echo "  numactl --membind=$P memhog 256M:   $(cat /tmp/t2)"
-echo
-echo "== A workload bound with mbind(MPOL_BIND, {$P}) =="
-mkfifo /tmp/demo-go
-"$NP_BIN/nptest" hold "$P" 128 </tmp/demo-go >/tmp/demo-hold 2>&1 &
-pid=$!
-exec 3>/tmp/demo-go
-for _ in $(seq 1 60); do grep -q ready /tmp/demo-hold && break; sleep 1; done
-echo "  its 128M mapping in /proc/$pid/numa_maps:"
-grep -E "N$P=" /proc/$pid/numa_maps | sed 's/^/    /'
-echo "  numastat -p $pid (MB per node):"
-numastat -p $pid 2>/dev/null | grep -E 'Node 0|^(Total|Private)' |
-	sed 's/^/    /'
-echo "  node $P meminfo:"
-grep -E 'MemTotal|MemUsed' $sys/node$P/meminfo | sed 's/^/    /'
-echo go >&3
-exec 3>&-
-wait $pid
-st=$?
+C=/sys/kernel/cram_emu/node$P
+NPD=$NP_BIN/../loader/npd
+STORM=$NP_BIN/cramstorm
+CG=/sys/fs/cgroup/demo
+run=/tmp/npd-demo
 
-plain=$(sed -n 's/.*private_pages=\([0-9]*\).*/\1/p' /tmp/t1)
-bound=$(sed -n 's/.*private_pages=\([0-9]*\).*/\1/p' /tmp/t2)
-echo
-echo "== Summary =="
-echo "  node $P is private: has_private_memory=$(cat $sys/has_private_memory)," \
-	"has_memory=$(cat $sys/has_memory)"
-echo "  memhog 256M without a policy put $plain pages on node $P"
-echo "  numactl --membind=$P memhog 256M put $bound pages on node $P"
-echo "  the mbind-bound 128M workload had every page on node $P:" \
-	"$([ $st = 0 ] && echo yes || echo NO)"
-[ "$plain" = 0 ] && [ "$bound" -ge 65536 ] && [ $st = 0 ]
+cram() { cat "$C/$1"; }
+mib() { echo $(($1 / 1048576)); }
+section() { printf '\n== %s ==\n' "$*"; }
+# line: one status line of the device and the policy.
+line() {
+	printf '  logical %4s MiB  physical %3s MiB of %s  ratio %5s  watermark %-6s  overflow %s  admitted %s  refused %s\n' \
+		"$(mib "$(cram logical_bytes)")" \
+		"$(mib "$(cram physical_bytes)")" \
+		"$(mib "$(cram physical_capacity)")" "$(cram ratio)" \
+		"$(cram watermark)" "$(cram overflow_events)" \
+		"$(np_stat migrated_in)" "$(np_stat migrate_denied)"
+}
+
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p "$CG" "$run"
+echo 1 >/sys/kernel/mm/numa/demotion_enabled
+echo 64M >"$C/physical_capacity"
+
+section "Node $P is compressed memory (cram_emu)"
+printf '  %-26s %s\n' "device" "$(np_sys device)" \
+	"capabilities" "$(np_sys caps)" \
+	"advertised" "$(mib "$(cram logical_capacity)") MiB" \
+	"physical" "$(mib "$(cram physical_capacity)") MiB" \
+	"watermarks (low/high)" "$(cram low_watermark)% / $(cram high_watermark)%" \
+	"has_private_memory" "$(cat /sys/devices/system/node/has_private_memory)" \
+	"has_memory" "$(cat /sys/devices/system/node/has_memory)"
+
+section "npd takes the node"
+cat >"$run/npd.conf" <<EOF
+[global]
+metrics = $run/metrics.sock
+on_exit = keep
+
+[node $P]
+policy = cram
+set = high_pct=80
+set = low_pct=60
+min_ratio = 2.0
+react = tighten high_pct=70 low_pct=50
+react = evacuate 2048
+EOF
+sed 's/^/  | /' "$run/npd.conf"
+"$NPD" -c "$run/npd.conf" >"$run/npd.log" 2>&1 &
+npd=$!
+wait_state enabled 30
+echo "  npd (pid $npd) attached policy '$(np_sys policy)' to node $P: state $(np_sys state)"
+
+# push NAME MIB MODE: workload NAME, in cgroup "demo", writes MIB MiB of
+# MODE data on node 0; memory.reclaim of the cgroup then demotes it to
+# node P.  The workload keeps its data until its stdin closes; "write" on
+# it writes every page.  Sets PUSH_PID and PUSH_FD (its stdin).
+push() {
+	local i
+	mkfifo "$run/$1.in"
+	bash -c 'echo $$ >'"$CG"'/cgroup.procs && exec "$0" --hold "$@"' \
+		"$STORM" "$P" "$2" "$3" <"$run/$1.in" >"$run/$1.out" 2>&1 &
+	PUSH_PID=$!
+	exec {PUSH_FD}>"$run/$1.in"
+	for i in $(seq 600); do
+		grep -q filled "$run/$1.out" && break
+		sleep 0.5
+	done
+	for i in 1 2 3; do
+		echo "$2M" >"$CG/memory.reclaim" 2>/dev/null
+		line
+	done
+	echo go >&"$PUSH_FD"
+	for i in $(seq 240); do
+		grep -q on_node "$run/$1.out" && break
+		sleep 0.5
+	done
+	echo "  workload: $(grep on_node "$run/$1.out") (pages on node $P)"
+}
+
+section "96 MiB of text (compresses about 2:1) pushed down by reclaim"
+push text 96 text
+text_pid=$PUSH_PID text_in=$PUSH_FD
+
+section "64 MiB of random data (incompressible) pushed down"
+push random 64 random
+rand_pid=$PUSH_PID rand_in=$PUSH_FD
+echo "  cram closed admission $(bpf_var cram.bss closings) time(s) in the kernel," \
+	"refused $(bpf_var cram.bss denied) demotions"
+sleep 2
+echo "  npd's log:"
+sed 's/^/  | /' "$run/npd.log"
+
+section "Hot-swap: a stricter cram (high 50%, low 30%) replaces the running one"
+b0=$(np_stat builtin_decisions) s0=$(np_sys enable_seq)
+"$NPCTL" swap cram --node "$P" --set high_pct=50 --set low_pct=30 |
+	sed 's/^/  /'
+echo "  enable_seq $s0 -> $(np_sys enable_seq), decisions by the built-in" \
+	"policy during the swap: $(($(np_stat builtin_decisions) - b0))"
+line
+
+section "The workloads write to their data: each write promotes a page"
+w0=$(np_stat write_promoted)
+echo write >&"$text_in"
+echo write >&"$rand_in"
+sleep 5
+echo "  pages promoted on write: $(($(np_stat write_promoted) - w0))"
+line
+
+section "Metrics (OpenMetrics, from npd's socket)"
+python3 - "$run/metrics.sock" <<'EOF' | grep -E '^np_cram|^npd_actions' | sed 's/^/  /'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+print(data.decode())
+EOF
+
+exec {text_in}>&- {rand_in}>&-
+wait "$text_pid" "$rand_pid" 2>/dev/null
+kill -TERM "$npd"
+wait "$npd"
+echo "  npd stopped (on_exit = keep): node $P still runs '$(np_sys policy)'"
+"$NPCTL" detach --node "$P" >/dev/null
+
+section "Summary"
+printf '  %-40s %s\n' \
+	"peak physical use / physical capacity" \
+	"$(mib "$(cram peak_physical_bytes)") MiB / $(mib "$(cram physical_capacity)") MiB" \
+	"overflow events (poison on hardware)" "$(cram overflow_events)" \
+	"pages demoted onto node $P" "$(np_stat migrated_in)" \
+	"demotions refused by the policy" "$(np_stat migrate_denied)" \
+	"pages promoted on write" "$(np_stat write_promoted)" \
+	"pages evacuated at the policy's request" "$(np_stat move_evacuated)" \
+	"watermark crossings" "$(cram watermark_events)"
+[ "$(cram overflow_events)" = 0 ]

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|noclaim]
+# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|cramall|noclaim]
 #
 # Runs inside the VM (PID 1's child, as root).  Turns the memory-only NUMA
-# node into a private node with the test driver (with "cram", the first
-# one with the CRAM emulator, cram_emu), runs one test script
-# from tests/vm/t/ (or the demo), and leaves in OUTDIR:
+# nodes into private nodes with the test driver (with "cram", the first
+# one with the CRAM emulator, cram_emu; with "cramall", every one), runs
+# one test script from tests/vm/t/ (or the demo), and leaves in OUTDIR:
 #   output  what the test printed     rc     its exit status
 #   dmesg   the whole kernel log      setup  the node claim log
 set -u
@@ -30,7 +30,8 @@ claim() {
 	local nid start end size nodes= first=
 	while read -r nid start end; do
 		size=$(printf '0x%x' $((end - start + 1)))
-		if [ "$claim" = cram ] && [ -z "$first" ]; then
+		if [ "$claim" = cramall ] ||
+			{ [ "$claim" = cram ] && [ -z "$first" ]; }; then
 			echo "claiming node $nid [$start-$end] as CRAM (cram_emu)"
 			echo "$nid $start $size" >/sys/kernel/cram_emu/add ||
 				return 1

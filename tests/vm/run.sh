@@ -20,7 +20,8 @@
 #   # cpus: 4          (2 by default: one per CPU node)
 #   # nodes: 2         private nodes (1 by default; 2 halves the 1G)
 #   # device: cram     the first private node is claimed by the CRAM
-#                      emulator (cram_emu) instead of the test driver
+#                      emulator (cram_emu) instead of the test driver;
+#                      "cramall": every private node is
 # A test fails if it exits non-zero, times out, or if the guest kernel log
 # shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
@@ -110,11 +111,12 @@ BOOT_ALLOWANCE=120
 BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_OOM|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|soft lockup|hard LOCKUP|blocked for more than|page dumped because|list_add corruption|list_del corruption'
 
 # run_one NAME TIMEOUT DIR [CPUS [NODES [DEVICE]]]: boot a guest for one
-# test; DEVICE "cram" has the first private node claimed by cram_emu.
+# test; DEVICE "cram" has the first private node claimed by cram_emu,
+# "cramall" every one.
 run_one() {
 	local name=$1 tmo=$2 dir=$3 how=$claim
 	vm_args "${4:-2}" "${5:-1}"
-	[ "${6:-}" = cram ] && [ "$claim" = claim ] && how=cram
+	[ -n "${6:-}" ] && [ "$claim" = claim ] && how=${6}
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
@@ -133,9 +135,10 @@ if [ -n "$bench" ]; then
 	fi
 	tmo=$(sed -n 's/^# timeout: //p' "$here/bench/$bench.sh")
 	device=$(sed -n 's/^# device: //p' "$here/bench/$bench.sh")
+	nodes=$(sed -n 's/^# nodes: //p' "$here/bench/$bench.sh")
 	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
-	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench" 2 1 \
-		"$device"
+	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench" 2 \
+		"${nodes:-1}" "$device"
 	cat "$out/bench-$bench/output" 2>/dev/null
 	bad=$(grep -hE "$BAD_LOG" "$out/bench-$bench/dmesg" 2>/dev/null |
 		head -n 1)

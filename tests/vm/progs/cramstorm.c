@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cramstorm: write data of a chosen compressibility and move it onto a
- * (CRAM) private node with move_pages(2), the way demotion would.
+ * cramstorm: hold data of a chosen compressibility for a (CRAM) private
+ * node to take by demotion.
  *
  *   cramstorm [--hold] NODE MIB text|random|zero|mixed
  *
- * Fills MIB MiB of anonymous memory on the node of the current CPU with
- *   text    English-like text (LZ4 compresses it about 4:1),
+ * Binds MIB MiB of anonymous memory to node 0 and fills it with
+ *   text    English-like text (LZ4 compresses it about 3:1),
  *   random  pseudo-random bytes (incompressible),
  *   zero    zeros written explicitly,
  *   mixed   text and random pages alternating,
- * then moves it to NODE in batches of 256 pages and prints
- *   moved=N refused=N other=N pages=N
- * counting pages that landed on NODE, pages the node refused (a policy or
- * a full node) and pages that stayed or failed otherwise.  With --hold it
- * then waits for SIGINT or SIGTERM before it exits and frees the memory,
- * so that the node's counters can be read while the data is there.
+ * prints "filled pages=N" and waits for a line on stdin, while the caller
+ * pushes the memory down (memory.reclaim of its cgroup demotes it to the
+ * private node).  It then prints "on_node=N pages=N", the pages found on
+ * NODE.  With --hold it then keeps the memory until stdin ends or SIGINT
+ * or SIGTERM arrives, so that the node's counters can be read meanwhile;
+ * each "write" line on stdin writes one byte of every page (on a
+ * write-protected node each write promotes its page to an ordinary node)
+ * and prints "written on_node=N pages=N".
  */
-#include <errno.h>
 #include <numaif.h>
 #include <signal.h>
 #include <stdint.h>
@@ -71,6 +72,26 @@ static void fill_random(char *p, size_t len)
 	}
 }
 
+/* Pages of MEM (N pages of PSZ bytes) on NODE, or -1 on error. */
+static unsigned long count_on_node(char *mem, unsigned long n, long psz,
+				   int node, void **pages, int *status)
+{
+	unsigned long i, j, cnt, on_node = 0;
+
+	for (i = 0; i < n; i += BATCH) {
+		cnt = n - i < BATCH ? n - i : BATCH;
+		for (j = 0; j < cnt; j++)
+			pages[j] = mem + (i + j) * psz;
+		if (move_pages(0, cnt, pages, NULL, status, 0) < 0) {
+			perror("cramstorm: move_pages");
+			return -1;
+		}
+		for (j = 0; j < cnt; j++)
+			on_node += status[j] == node;
+	}
+	return on_node;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -79,12 +100,12 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE);
-	unsigned long moved = 0, refused = 0, other = 0, i, n;
+	unsigned long on_node = 0, node0 = 1, i, n;
 	int node, hold = 0, argi = 1;
 	const char *mode;
-	char *mem;
+	char *mem, line[64];
 	void **pages;
-	int *nodes, *status;
+	int *status;
 
 	if (argc > 1 && !strcmp(argv[1], "--hold")) {
 		hold = 1;
@@ -106,13 +127,16 @@ int main(int argc, char **argv)
 	mem = mmap(NULL, n * psz, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pages = calloc(BATCH, sizeof(*pages));
-	nodes = calloc(BATCH, sizeof(*nodes));
 	status = calloc(BATCH, sizeof(*status));
-	if (mem == MAP_FAILED || !pages || !nodes || !status) {
+	if (mem == MAP_FAILED || !pages || !status) {
 		perror("cramstorm: allocating");
 		return 1;
 	}
 	madvise(mem, n * psz, MADV_NOHUGEPAGE);
+	if (mbind(mem, n * psz, MPOL_BIND, &node0, 2, 0)) {
+		perror("cramstorm: mbind to node 0");
+		return 1;
+	}
 	for (i = 0; i < n; i++) {
 		char *p = mem + i * psz;
 
@@ -124,34 +148,31 @@ int main(int argc, char **argv)
 		else
 			fill_random(p, psz);
 	}
-	for (i = 0; i < n; i += BATCH) {
-		unsigned long j, cnt = n - i < BATCH ? n - i : BATCH;
-
-		for (j = 0; j < cnt; j++) {
-			pages[j] = mem + (i + j) * psz;
-			nodes[j] = node;
-		}
-		if (move_pages(0, cnt, pages, nodes, status, MPOL_MF_MOVE) < 0) {
-			perror("cramstorm: move_pages");
-			return 1;
-		}
-		for (j = 0; j < cnt; j++) {
-			if (status[j] == node)
-				moved++;
-			else if (status[j] == -EPERM || status[j] == -ENOMEM ||
-				 status[j] == -EBUSY || status[j] == -ENOSPC)
-				refused++;
-			else
-				other++;
-		}
-	}
-	printf("moved=%lu refused=%lu other=%lu pages=%lu\n", moved, refused,
-	       other, n);
+	printf("filled pages=%lu\n", n);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	on_node = count_on_node(mem, n, psz, node, pages, status);
+	if (on_node == (unsigned long)-1)
+		return 1;
+	printf("on_node=%lu pages=%lu\n", on_node, n);
 	fflush(stdout);
 	if (hold) {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		pause();
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		/* No SA_RESTART: a signal ends the wait in fgets(). */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		while (fgets(line, sizeof(line), stdin)) {
+			if (strncmp(line, "write", 5))
+				continue;
+			for (i = 0; i < n; i++)
+				mem[i * psz] ^= 1;
+			on_node = count_on_node(mem, n, psz, node, pages,
+						status);
+			printf("written on_node=%lu pages=%lu\n", on_node, n);
+			fflush(stdout);
+		}
 	}
 	munmap(mem, n * psz);
 	return 0;

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: npd attaches, survives kill -9 (a new npd adopts the pin), reacts to a ratio collapse, reloads, refuses bad input; npctl status -j and metrics parse
+# device: cram
+# timeout: 600
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+C=/sys/kernel/cram_emu/node$P
+NPD=$NP_BIN/../loader/npd
+STORM=$NP_BIN/cramstorm
+run=$NP_OUT/npd
+mkdir -p "$run"
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/storm
+echo 1 >/sys/kernel/mm/numa/demotion_enabled
+echo 32M >"$C/physical_capacity"
+objs=$(bpf_objects)
+
+# conf FILE [EXTRA LINE...]: a config for node P with policy cram.
+conf() {
+	local f=$1
+	shift
+	{
+		echo "[global]"
+		echo "metrics = $run/metrics.sock"
+		echo "on_exit = keep"
+		echo "[node $P]"
+		echo "policy = cram"
+		echo "set = high_pct=80"
+		echo "min_ratio = 1.5"
+		echo "react = tighten high_pct=70 low_pct=40"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+# start_npd CONF: start npd in the background; NPD_PID, log in npd.log.
+start_npd() {
+	"$NPD" -c "$1" >>"$run/npd.log" 2>&1 &
+	NPD_PID=$!
+}
+
+# tune KEY: the value of tunable KEY of the node's policy.
+tune() {
+	"$NPCTL" tune --node "$P" | awk -v k="$1" -F'[ =]+' '$1 == k { print $2 }'
+}
+
+wait_log() {
+	local i
+	for i in $(seq 100); do
+		grep -q -- "$1" "$run/npd.log" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+conf "$run/good.conf"
+start_npd "$run/good.conf"
+check "npd attaches cram to node $P" -- wait_state enabled 30
+ok "$([ "$(np_sys policy)" = cram ] && [ -e "/sys/fs/bpf/np/node$P" ] &&
+	echo 0 || echo 1)" "policy $(np_sys policy), link pinned"
+check "npd applied set = high_pct=80" -- test "$(tune high_pct)" = 80
+
+# --- npctl status -j against sysfs, and the metrics ----------------------
+"$NPCTL" -j status >"$run/status.json"
+ok "$(python3 - "$run/status.json" "$P" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+nodes = d["nodes"] if isinstance(d, dict) and "nodes" in d else d
+node = [n for n in nodes if int(n.get("node", n.get("nid", -1))) == int(sys.argv[2])][0]
+base = "/sys/devices/system/node/node%s/private/" % sys.argv[2]
+rd = lambda f: open(base + f).read().strip()
+assert node["state"] == rd("state"), (node["state"], rd("state"))
+assert node["policy"] == rd("policy")
+assert int(node["enable_seq"]) == int(rd("enable_seq"))
+print(0)
+EOF
+)" "npctl -j status parses as JSON and matches sysfs"
+metrics() {
+	python3 - "$run/metrics.sock" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+sys.stdout.write(data.decode())
+EOF
+}
+metrics >"$run/metrics.txt"
+ok "$(python3 - "$run/metrics.txt" "$P" "$(cat "$C/physical_capacity")" <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines[-1] == "# EOF", lines[-1]
+samples = {}
+for l in lines[:-1]:
+    if l.startswith("#"):
+        assert re.match(r"# (TYPE|HELP|UNIT) [a-zA-Z_:][a-zA-Z0-9_:]* .+", l), l
+        continue
+    m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$', l)
+    assert m, l
+    float(m.group(3))
+    samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+key = 'np_cram_physical_capacity_bytes{node="%s"}' % sys.argv[2]
+assert samples[key] == float(sys.argv[3]), samples.get(key)
+print(0)
+EOF
+)" "metrics parse as OpenMetrics, capacity matches ($(wc -l <"$run/metrics.txt") lines)"
+
+# --- kill -9 leaves the policy; a new npd adopts it ----------------------
+seq0=$(np_sys enable_seq)
+kill -9 "$NPD_PID"
+wait "$NPD_PID" 2>/dev/null
+ok "$([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = cram ] &&
+	echo 0 || echo 1)" "after kill -9 of npd the policy stays attached"
+start_npd "$run/good.conf"
+check "a restarted npd adopts the pinned policy" -- wait_log "adopted"
+ok "$([ "$(np_sys enable_seq)" = "$seq0" ] && echo 0 || echo 1)" \
+	"no re-attach: enable_seq still $seq0"
+
+# --- a ratio collapse: npd tightens the thresholds -----------------------
+coproc ST { bash -c 'echo $$ >/sys/fs/cgroup/storm/cgroup.procs &&
+	exec "$0" --hold "$@"' "$STORM" "$P" 48 random; }
+read -r -t 300 line <&"${ST[0]}"
+for i in 1 2 3; do
+	echo 48M >/sys/fs/cgroup/storm/memory.reclaim 2>/dev/null
+done
+echo go >&"${ST[1]}"
+read -r -t 120 line <&"${ST[0]}"
+echo "# storm: $line, ratio $(cat "$C/ratio"), watermark $(cat "$C/watermark")"
+check "npd logged the collapse and tightened" -- wait_log "tighten"
+ok "$([ "$(tune high_pct)" = 70 ] && [ "$(tune low_pct)" = 40 ] &&
+	echo 0 || echo 1)" "tunables now high_pct=$(tune high_pct) low_pct=$(tune low_pct)"
+grep -E "ratio|tighten" "$run/npd.log" | sed 's/^/# /'
+kill "$ST_PID"
+wait "$ST_PID" 2>/dev/null
+
+# --- SIGHUP reloads; a broken config is refused with its line ------------
+conf "$run/good.conf" "set = evacuate_pages=512"
+kill -HUP "$NPD_PID"
+check "SIGHUP: new tunables applied" -- wait_log "reload"
+sleep 1
+check "evacuate_pages=512 after the reload" -- test "$(tune evacuate_pages)" = 512
+cp "$run/good.conf" "$run/saved.conf"
+echo "polcy = cram" >>"$run/good.conf"
+n=$(wc -l <"$run/good.conf")
+kill -HUP "$NPD_PID"
+check "SIGHUP with a broken config logs its line ($n)" -- \
+	wait_log "good.conf:$n:"
+check "npd still runs" -- kill -0 "$NPD_PID"
+cp "$run/saved.conf" "$run/good.conf"
+
+# --- bad input: a clear error, non-zero exit, the policy stays -----------
+seq0=$(np_sys enable_seq)
+# bad NAME EXPECTED CONF-LINES...: npd on a config with the node's policy
+# line replaced must fail with EXPECTED in its message.
+bad() {
+	local name=$1 want=$2 out rc
+	shift 2
+	printf '%s\n' "$@" >"$run/bad.conf"
+	out=$("$NPD" -c "$run/bad.conf" 2>&1)
+	rc=$?
+	echo "$out" | head -n 3 | sed 's/^/#   /'
+	ok "$([ $rc != 0 ] && echo "$out" | grep -qi -- "$want" &&
+		[ "$(np_sys policy)" = cram ] && [ "$(np_sys state)" = enabled ] &&
+		[ "$(np_sys enable_seq)" = "$seq0" ] && echo 0 || echo 1)" \
+		"$name: exit $rc, '$want', cram still attached"
+}
+bad "unknown policy" "nosuch" "[node $P]" "policy = nosuch"
+bad "node not private" "node 0" "[node 0]" "policy = cram"
+bad "flags the device lacks" "numa_balancing" "[node $P]" \
+	"policy = cram" "flags = migration,numa_balancing"
+bad "malformed line" "bad.conf:2:" "[node $P]" "policy cram"
+bad "missing object" "/nonexistent/x.bpf.o" "[node $P]" \
+	"policy = /nonexistent/x.bpf.o"
+out=$("$NPCTL" attach nosuch --node "$P" 2>&1)
+ok "$([ $? != 0 ] && [ "$(np_sys enable_seq)" = "$seq0" ] && echo 0 || echo 1)" \
+	"npctl attach of an unknown policy fails: $out"
+
+# --- SIGTERM with on_exit = keep, then detach ----------------------------
+kill -TERM "$NPD_PID"
+wait "$NPD_PID"
+rc=$?
+ok "$([ $rc = 0 ] && [ "$(np_sys state)" = enabled ] && echo 0 || echo 1)" \
+	"SIGTERM (on_exit = keep): npd exits 0, policy stays"
+conf "$run/detach.conf"
+sed -i 's/on_exit = keep/on_exit = detach/' "$run/detach.conf"
+start_npd "$run/detach.conf"
+wait_log "adopted" >/dev/null
+kill -TERM "$NPD_PID"
+wait "$NPD_PID"
+ok "$([ "$(np_sys state)" = none ] && [ ! -e "/sys/fs/bpf/np/node$P" ] &&
+	echo 0 || echo 1)" "SIGTERM (on_exit = detach): node back to the built-in policy"
+echo "# npd log:"
+sed 's/^/#   /' "$run/npd.log"
+check_no_leak "$objs"
+done_testing
