@@ -96,7 +96,7 @@ help:
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
-	@echo '  bench       benchmarks in a VM: BPF against built-in policies'
+	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one)'
 	@echo '  demo        boot a VM with a private node and place memory on it'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
@@ -231,9 +231,13 @@ check-series: $(KOUT)/.config
 baseline: progs
 	$(Q)scripts/baseline.sh $(OUT)
 
+# B=name runs one benchmark of tests/vm/bench/.
+BENCHES := $(if $(B),$(B),bpf cram)
 bench: progs $(BZIMAGE)
-	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
-		--out $(OUT)/bench --bench bpf
+	$(Q)for b in $(BENCHES); do \
+		tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+			--out $(OUT)/bench --bench $$b || exit 1; \
+	done
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
@@ -242,7 +246,7 @@ vmtest: progs $(BZIMAGE)
 check: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory tools $(OUT)/vmlinux.h
-	$(Q)$(MAKE) --no-print-directory progs
+	$(Q)$(MAKE) --no-print-directory progs $(UNIT_TESTS)
 	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
 
 demo: deps

@@ -56,6 +56,14 @@ while read -r line; do
 	esac
 done < <(scripts/checkpatch.sh "$out/linux" kernel-patch)
 
+# npd's host unit tests, one result per program.
+for t in "$out"/tests/unit/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >>"$log" 2>&1
+	result $? "unit: $(basename "$t")"
+done
+[ -x "$out/tests/unit/test_config" ] || result 1 "unit: the host unit tests were built"
+
 echo "== VM tests (virtme-ng, TCG)"
 tests/vm/run.sh --kernel "$kernel" --bin "$bin" --out "$out/vmtest" \
 	>"$out/vmtest.tap"

@@ -140,13 +140,14 @@ unstorm
 check "detach" -- "$NPCTL" detach --node "$P"
 
 # --- evacuation of the folios that compress worst ------------------------
-# 16 MiB held, text and random pages alternating; cram then asks, past
-# evacuate_pct, for the costly folios to go: the random ones.
+# 16 MiB demoted, text and random pages alternating; past evacuate_pct
+# cram asks, while the demotions go on, for the costly folios to go: the
+# random ones.  What stays compresses like the text alone.
 echo 64M >"$C/physical_capacity"
 check "attach cram with evacuate_pct=10" -- "$NPCTL" attach cram \
 	--node "$P" --set evacuate_pct=10 --set evacuate_pages=4096
-storm 16 mixed
 ev=$(np_stat move_evacuated)
+storm 16 mixed
 for i in $(seq 100); do
 	[ "$(np_stat move_evacuated)" -ge $((ev + 1000)) ] && break
 	sleep 0.2
