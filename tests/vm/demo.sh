@@ -16,7 +16,7 @@ C=/sys/kernel/cram_emu/node$P
 NPD=$NP_BIN/../loader/npd
 STORM=$NP_BIN/cramstorm
 CG=/sys/fs/cgroup/demo
-run=/tmp/npd-demo
+run=/run/npd-demo
 
 cram() { cat "$C/$1"; }
 mib() { echo $(($1 / 1048576)); }

@@ -9,6 +9,8 @@ C=/sys/kernel/cram_emu/node$P
 NPD=$NP_BIN/../loader/npd
 STORM=$NP_BIN/cramstorm
 run=$NP_OUT/npd
+# The unix socket needs a local file system (the output is shared 9p).
+sock=/run/npd-test.sock
 mkdir -p "$run"
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
@@ -24,7 +26,7 @@ conf() {
 	shift
 	{
 		echo "[global]"
-		echo "metrics = $run/metrics.sock"
+		echo "metrics = $sock"
 		echo "on_exit = keep"
 		echo "[node $P]"
 		echo "policy = cram"
@@ -43,7 +45,7 @@ start_npd() {
 
 # tune KEY: the value of tunable KEY of the node's policy.
 tune() {
-	"$NPCTL" tune --node "$P" | awk -v k="$1" -F'[ =]+' '$1 == k { print $2 }'
+	"$NPCTL" tune --node "$P" | awk -v k="$1" '$1 == k { print $2 }'
 }
 
 wait_log() {
@@ -78,7 +80,7 @@ print(0)
 EOF
 )" "npctl -j status parses as JSON and matches sysfs"
 metrics() {
-	python3 - "$run/metrics.sock" <<'EOF'
+	python3 - "$sock" <<'EOF'
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
