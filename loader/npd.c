@@ -281,6 +281,31 @@ static int check_reacts(const struct npd_config *c,
 	return ret;
 }
 
+/* A node's flag mask from its sysfs FILE ("caps" or "flags"). */
+static int node_mask(int nid, const char *file, unsigned int *mask)
+{
+	char buf[256];
+	int ret;
+
+	ret = np_node_read(nid, file, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	return np_flags_parse(buf, mask);
+}
+
+/* The names of the flags in MASK, separated by commas, into BUF. */
+static void flag_names(unsigned int mask, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; np_flag_name(i) && used < len; i++)
+		if (mask & (1U << i))
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "," : "", np_flag_name(i));
+}
+
 static int check_node(const struct npd_config *c,
 		      const struct npd_node_conf *nc, const int *nids, int nr,
 		      const char *private_list)
@@ -301,6 +326,24 @@ static int check_node(const struct npd_config *c,
 		logmsg("%s:%d: bad flags '%s'", c->file, nc->flags_line,
 		       nc->flags);
 		return -EINVAL;
+	}
+	if (nc->flags) {
+		unsigned int caps;
+		char lacks[160], dev[64] = "?";
+
+		if (node_mask(nc->nid, "caps", &caps)) {
+			logmsg("%s:%d: cannot read the capabilities of node %d",
+			       c->file, nc->flags_line, nc->nid);
+			return -EINVAL;
+		}
+		if (flags & ~caps) {
+			np_node_read(nc->nid, "device", dev, sizeof(dev));
+			flag_names(flags & ~caps, lacks, sizeof(lacks));
+			logmsg("%s:%d: flags %s: the device of node %d (%s) lacks %s",
+			       c->file, nc->flags_line, nc->flags, nc->nid,
+			       dev, lacks);
+			return -EINVAL;
+		}
 	}
 	if (np_policy_open(nc->policy, &p)) {
 		logmsg("%s:%d: policy '%s' cannot be used", c->file,
@@ -424,6 +467,14 @@ static int node_setup(struct npd_node *n, bool force_swap)
 	np_pin_path(n->nid, pin, sizeof(pin));
 	pinned = !access(pin, F_OK);
 	np_node_read(n->nid, "policy", live, sizeof(live));
+	/* Configured flags that differ from the running ones need a swap. */
+	if (pinned && !force_swap && nc->flags) {
+		unsigned int want, have;
+
+		if (!np_flags_parse(nc->flags, &want) &&
+		    !node_mask(n->nid, "flags", &have) && want != have)
+			force_swap = true;
+	}
 	if (pinned && !force_swap && !strcmp(live, name)) {
 		logmsg("node %d: adopted policy %s (pinned at %s)", n->nid,
 		       name, pin);

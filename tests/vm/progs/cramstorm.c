@@ -3,9 +3,11 @@
  * cramstorm: hold data of a chosen compressibility for a (CRAM) private
  * node to take by demotion.
  *
- *   cramstorm [--hold] NODE MIB text|random|zero|mixed
+ *   cramstorm [--hold] [--local] [--touch SECONDS] NODE MIB
+ *             text|random|zero|mixed
  *
- * Binds MIB MiB of anonymous memory to node 0 and fills it with
+ * Binds MIB MiB of anonymous memory to node 0 (with --local, leaves it to
+ * the default policy: the node of the CPU) and fills it with
  *   text    English-like text (LZ4 compresses it about 3:1),
  *   random  pseudo-random bytes (incompressible),
  *   zero    zeros written explicitly,
@@ -13,7 +15,9 @@
  * prints "filled pages=N" and waits for a line on stdin, while the caller
  * pushes the memory down (memory.reclaim of its cgroup demotes it to the
  * private node).  It then prints "on_node=N pages=N", the pages found on
- * NODE.  With --hold it then keeps the memory until stdin ends or SIGINT
+ * NODE.  With --touch, it then reads every page again and again for
+ * SECONDS seconds (NUMA balancing sees the accesses) and prints
+ * "touched on_node=N pages=N".  With --hold it then keeps the memory until stdin ends or SIGINT
  * or SIGTERM arrives, so that the node's counters can be read meanwhile;
  * each "write" line on stdin writes one byte of every page (on a
  * write-protected node each write promotes its page to an ordinary node)
@@ -26,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BATCH	256
@@ -101,19 +106,27 @@ int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	unsigned long on_node = 0, node0 = 1, i, n;
-	int node, hold = 0, argi = 1;
+	int node, hold = 0, local = 0, touch = 0, argi = 1;
 	const char *mode;
 	char *mem, line[64];
 	void **pages;
 	int *status;
 
-	if (argc > 1 && !strcmp(argv[1], "--hold")) {
-		hold = 1;
-		argi++;
+	for (; argi < argc && !strncmp(argv[argi], "--", 2); argi++) {
+		if (!strcmp(argv[argi], "--hold")) {
+			hold = 1;
+		} else if (!strcmp(argv[argi], "--local")) {
+			local = 1;
+		} else if (!strcmp(argv[argi], "--touch") && argi + 1 < argc) {
+			touch = atoi(argv[++argi]);
+		} else {
+			argi = argc;
+			break;
+		}
 	}
 	if (argc - argi != 3) {
 		fprintf(stderr,
-			"usage: cramstorm [--hold] NODE MIB text|random|zero|mixed\n");
+			"usage: cramstorm [--hold] [--local] [--touch SECONDS] NODE MIB text|random|zero|mixed\n");
 		return 2;
 	}
 	node = atoi(argv[argi]);
@@ -133,7 +146,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	madvise(mem, n * psz, MADV_NOHUGEPAGE);
-	if (mbind(mem, n * psz, MPOL_BIND, &node0, 2, 0)) {
+	if (!local && mbind(mem, n * psz, MPOL_BIND, &node0, 2, 0)) {
 		perror("cramstorm: mbind to node 0");
 		return 1;
 	}
@@ -157,6 +170,17 @@ int main(int argc, char **argv)
 		return 1;
 	printf("on_node=%lu pages=%lu\n", on_node, n);
 	fflush(stdout);
+	if (touch) {
+		time_t end = time(NULL) + touch;
+		volatile char sink = 0;
+
+		while (time(NULL) < end)
+			for (i = 0; i < n; i++)
+				sink += mem[i * psz];
+		on_node = count_on_node(mem, n, psz, node, pages, status);
+		printf("touched on_node=%lu pages=%lu\n", on_node, n);
+		fflush(stdout);
+	}
 	if (hold) {
 		struct sigaction sa = { .sa_handler = on_signal };
 

@@ -20,13 +20,28 @@ ok "$([ "${n:-0}" -gt 1000 ] && [ "$(bpf_var tier.bss demotions_in)" -ge 1 ] &&
 	"pressure on node 0 demoted $n pages to node $P ($(bpf_var tier.bss demotions_in) demotions admitted)"
 ok "$([ "$(kv intact "$res")" = 1 ] && [ "$(kv written "$res")" = "$n" ] &&
 	echo 0 || echo 1)" "tier takes writes in place (no PROTECT_WRITE)"
+# Pages demoted to the node, then read for 30 s from a CPU node: NUMA
+# balancing moves them back (MR_NUMA_MISPLACED), which tier allows.
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/np_tier
 echo 1 >/proc/sys/kernel/numa_balancing
-r=$("$NP_BIN/npops" numab "$P" 16 30)
+coproc HOT { bash -c 'echo $$ >/sys/fs/cgroup/np_tier/cgroup.procs &&
+	exec "$0" --local --touch 30 "$@"' "$NP_BIN/cramstorm" "$P" 16 text; }
+read -r -t 120 line <&"${HOT[0]}"
+for i in 1 2 3; do
+	echo 16M >/sys/fs/cgroup/np_tier/memory.reclaim 2>/dev/null
+done
+echo go >&"${HOT[1]}"
+read -r -t 120 start <&"${HOT[0]}"
+read -r -t 300 end <&"${HOT[0]}"
+wait "$HOT_PID"
 echo 0 >/proc/sys/kernel/numa_balancing
-echo "# numab: $r"
-ok "$([ "$(kv start "$r")" = 4096 ] && [ "$(kv end "$r")" -lt 4096 ] &&
+echo "# demoted: $start; after 30 s of reads: $end"
+s0=$(kv on_node "$start") s1=$(kv on_node "${end#touched }")
+ok "$([ "${s0:-0}" -gt 1000 ] && [ "${s1:-$s0}" -lt "$s0" ] &&
 	[ "$(bpf_var tier.bss promotions_out)" -ge 1 ] && echo 0 || echo 1)" \
-	"hot pages went back to the CPU's node ($(bpf_var tier.bss promotions_out) promotions)"
+	"hot pages went back to the CPU's node: $s0 -> $s1 on node $P ($(bpf_var tier.bss promotions_out) promotions)"
 check "detach tier" -- "$NPCTL" detach --node "$P"
 
 echo "# cgroup"
@@ -59,6 +74,6 @@ ok "$([ "$(bpf_var cgroup.bss admitted)" -ge 1 ] &&
 	[ "$(bpf_var cgroup.bss refused)" -ge 1 ] && echo 0 || echo 1)" \
 	"cgroup counted $(bpf_var cgroup.bss admitted) admissions, $(bpf_var cgroup.bss refused) refusals"
 check "detach cgroup" -- "$NPCTL" detach --node "$P"
-rmdir /sys/fs/cgroup/np_in /sys/fs/cgroup/np_out
+rmdir /sys/fs/cgroup/np_in /sys/fs/cgroup/np_out /sys/fs/cgroup/np_tier
 check_no_leak "$objs"
 done_testing
