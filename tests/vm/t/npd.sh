@@ -192,7 +192,8 @@ ok "$([ $rc = 0 ] && [ "$(np_sys state)" = enabled ] && echo 0 || echo 1)" \
 conf "$run/detach.conf"
 sed -i 's/on_exit = keep/on_exit = detach/' "$run/detach.conf"
 start_npd "$run/detach.conf"
-wait_log "adopted" >/dev/null
+check "an npd with on_exit = detach adopts the policy" -- \
+	wait_log "running: 1 node, on_exit detach"
 kill -TERM "$NPD_PID"
 wait "$NPD_PID"
 ok "$([ "$(np_sys state)" = none ] && [ ! -e "/sys/fs/bpf/np/node$P" ] &&
