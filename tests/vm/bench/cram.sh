@@ -32,14 +32,15 @@ cram() { cat "/sys/kernel/cram_emu/node$1/$2"; }
 
 # storm NODE MIB MODE: demote MIB MiB of MODE data to NODE and free it.
 storm() {
-	local i out=$NP_OUT/storm.$1
-	rm -f "$out.in"
-	mkfifo "$out.in"
+	local i out=$NP_OUT/storm.$1 in=/run/np-bench-storm.$1
+	# A fifo needs a local file system (the output is shared 9p).
+	rm -f "$in"
+	mkfifo "$in"
 	bash -c 'echo $$ >/sys/fs/cgroup/bench/cgroup.procs &&
 		exec "$0" --hold "$@"' "$STORM" "$1" "$2" "$3" \
-		<"$out.in" >"$out" 2>&1 &
+		<"$in" >"$out" 2>&1 &
 	local pid=$!
-	exec {fd}>"$out.in"
+	exec {fd}>"$in"
 	for i in $(seq 600); do
 		grep -q filled "$out" && break
 		sleep 0.2
@@ -83,7 +84,7 @@ import select, subprocess, sys
 f = open(sys.argv[1])
 p = select.poll()
 p.register(f, select.POLLPRI | select.POLLERR)
-while True:
+for _ in range(10):
     f.seek(0)
     if f.read().strip() == "high":
         break
