@@ -57,7 +57,7 @@ on_exit = keep
 policy = cram
 set = high_pct=80
 set = low_pct=60
-min_ratio = 2.0
+min_ratio = 2.2
 react = tighten high_pct=70 low_pct=50
 react = evacuate 2048
 EOF
@@ -124,18 +124,8 @@ echo "  pages promoted on write: $(($(np_stat write_promoted) - w0))"
 line
 
 section "Metrics (OpenMetrics, from npd's socket)"
-python3 - "$run/metrics.sock" <<'EOF' | grep -E '^np_cram|^npd_actions' | sed 's/^/  /'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-data = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    data += b
-print(data.decode())
-EOF
+np_metrics "$run/metrics.sock" | grep -E '^np_cram|^npd_actions' |
+	sed 's/^/  /'
 
 exec {text_in}>&- {rand_in}>&-
 wait "$text_pid" "$rand_pid" 2>/dev/null

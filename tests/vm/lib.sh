@@ -200,3 +200,19 @@ push_down_and_write() {
 	wait "$WP_PID"
 	echo "$res"
 }
+
+# np_metrics SOCKET: what npd serves on its metrics socket.
+np_metrics() {
+	python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+sys.stdout.write(data.decode())
+EOF
+}

@@ -79,21 +79,7 @@ assert int(node["enable_seq"]) == int(rd("enable_seq"))
 print(0)
 EOF
 )" "npctl -j status parses as JSON and matches sysfs"
-metrics() {
-	python3 - "$sock" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-data = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    data += b
-sys.stdout.write(data.decode())
-EOF
-}
-metrics >"$run/metrics.txt"
+np_metrics "$sock" >"$run/metrics.txt"
 ok "$(python3 - "$run/metrics.txt" "$P" "$(cat "$C/physical_capacity")" <<'EOF'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
