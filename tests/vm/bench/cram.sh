@@ -118,14 +118,18 @@ sleep 3
 read -r -a st </proc/$npd/stat
 c0=$((st[13] + st[14]))
 t0=$(date +%s%N)
+e0=$(($(cram "$A" watermark_events) + $(cram "$B" watermark_events)))
+# Both nodes cross their watermarks: npd wakes, reads, reacts.
 for N in $A $B; do
-	echo 256M >"/sys/kernel/cram_emu/node$N/physical_capacity"
+	echo 32M >"/sys/kernel/cram_emu/node$N/physical_capacity"
 	storm "$N" 32 mixed
 	storm "$N" 32 random
 done
 read -r -a st </proc/$npd/stat
 c1=$((st[13] + st[14]))
 t1=$(date +%s%N)
+events=$(($(cram "$A" watermark_events) + $(cram "$B" watermark_events) - e0))
+actions=$(grep -c ': tighten\|: evacuate\|: swap\|restore' "$NP_OUT/npd.log")
 kill -TERM $npd
 wait $npd
 hz=$(getconf CLK_TCK)
@@ -136,6 +140,6 @@ ncpu=$(nproc)
 echo "| Benchmark (TCG, $ncpu CPUs) | In-kernel (bpf/cram) | Daemon-only (poll, then swap) | Target |"
 echo "|---|---|---|---|"
 echo "| Pages stored past the high watermark, 64 MiB of random data, 32 MiB device | $k | $d | in-kernel <= $ncpu (one per CPU) |"
-echo "| npd CPU time watching $(echo $A $B | wc -w) nodes through $((ms / 1000)) s of storms | ${cpu_ms} ms ($((cpu_ms * 1000 / (ms ? ms : 1)))‰ of one CPU) | | report |"
+echo "| npd CPU time watching 2 nodes through $((ms / 1000)) s of storms ($events watermark events, $actions actions) | | ${cpu_ms} ms ($((cpu_ms * 1000 / (ms ? ms : 1)))‰ of one CPU, ${hz} Hz ticks) | report |"
 [ "${k:-99}" -le "$ncpu" ] || { echo "bench: in-kernel admitted $k pages past the watermark" >&2; fails=1; }
 [ $fails = 0 ]
