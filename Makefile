@@ -97,7 +97,7 @@ help:
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
 	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one)'
-	@echo '  demo        boot a VM with a private node and place memory on it'
+	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
 
