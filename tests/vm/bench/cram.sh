@@ -122,8 +122,7 @@ e0=$(($(cram "$A" watermark_events) + $(cram "$B" watermark_events)))
 # Both nodes cross their watermarks: npd wakes, reads, reacts.
 for N in $A $B; do
 	echo 32M >"/sys/kernel/cram_emu/node$N/physical_capacity"
-	storm "$N" 32 mixed
-	storm "$N" 32 random
+	storm "$N" 64 random
 done
 read -r -a st </proc/$npd/stat
 c1=$((st[13] + st[14]))
