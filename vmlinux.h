@@ -3898,7 +3898,8 @@ enum {
 	MM_ANONPAGES = 1,
 	MM_SWAPENTS = 2,
 	MM_SHMEMPAGES = 3,
-	NR_MM_COUNTERS = 4,
+	MM_PRIVATEPAGES = 4,
+	NR_MM_COUNTERS = 5,
 };
 
 enum {
@@ -34918,6 +34919,7 @@ struct node_private_ops {
 	int (*admit)(int, gfp_t, unsigned int);
 	int (*migrate)(int, int, int, int);
 	int (*demote_target)(int, int);
+	int (*evacuate_target)(int, long unsigned int);
 	long unsigned int (*reclaim_budget)(int, long unsigned int);
 	int (*write_fault)(int);
 	int (*init)(int);
@@ -34937,7 +34939,6 @@ struct bpf_struct_ops_node_private_ops {
 	long: 64;
 	long: 64;
 	struct node_private_ops data;
-	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
@@ -67471,7 +67472,7 @@ struct mm_struct {
 		long unsigned int env_start;
 		long unsigned int env_end;
 		long unsigned int saved_auxv[52];
-		struct percpu_counter rss_stat[4];
+		struct percpu_counter rss_stat[5];
 		struct linux_binfmt *binfmt;
 		mm_context_t context;
 		long unsigned int flags;
@@ -67493,11 +67494,6 @@ struct mm_struct {
 		long unsigned int ksm_merging_pages;
 		long unsigned int ksm_rmap_items;
 		atomic_long_t ksm_zero_pages;
-		long: 64;
-		long: 64;
-		long: 64;
-		long: 64;
-		long: 64;
 		long: 64;
 	};
 	long unsigned int cpu_bitmap[0];

@@ -24,6 +24,7 @@ enum {
 	CALL_WRITE_FAULT,
 	CALL_INIT,
 	CALL_EXIT,
+	CALL_EVACUATE_TARGET,
 	NR_CALLS,
 };
 
@@ -52,6 +53,13 @@ int NP_CALLBACK(minimal_demote_target, int nid, int src_nid)
 {
 	count(CALL_DEMOTE_TARGET);
 	return nid;
+}
+
+/* Evacuations go to the ordinary node nearest to the private node. */
+int NP_CALLBACK(minimal_evacuate_target, int nid, unsigned long nr_pages)
+{
+	count(CALL_EVACUATE_TARGET);
+	return NP_NO_NODE;
 }
 
 unsigned long NP_CALLBACK(minimal_reclaim_budget, int nid,
@@ -84,6 +92,7 @@ NP_POLICY(minimal_ops,
 	  .admit		= (void *)minimal_admit,
 	  .migrate		= (void *)minimal_migrate,
 	  .demote_target	= (void *)minimal_demote_target,
+	  .evacuate_target	= (void *)minimal_evacuate_target,
 	  .reclaim_budget	= (void *)minimal_reclaim_budget,
 	  .write_fault		= (void *)minimal_write_fault,
 	  .init			= (void *)minimal_init,

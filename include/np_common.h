@@ -21,7 +21,10 @@
 /* Length of the name member of struct node_private_ops, with its NUL. */
 #define NP_OPS_NAME_LEN		16
 
-/* NUMA_NO_NODE, the "nowhere" answer of demote_target. */
+/*
+ * NUMA_NO_NODE: the "nowhere" answer of demote_target, the "wherever the
+ * kernel thinks best" answer of evacuate_target.
+ */
 #define NP_NO_NODE		(-1)
 
 /* Where npctl pins the link of each node's policy. */

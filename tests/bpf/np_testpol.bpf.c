@@ -8,7 +8,9 @@
  * NP_DENY, or anything else to test the kernel's handling of invalid
  * verdicts); error_after > 0 calls bpf_np_error() from the admit call of
  * that number; request_pages > 0 asks, from the first admit call, for
- * that many pages to be moved off the node (request_what).
+ * that many pages to be moved off the node (request_what);
+ * evacuate_to is what evacuate_target answers (NP_NO_NODE: the
+ * kernel's choice).
  */
 #include "np.bpf.h"
 
@@ -19,8 +21,11 @@ const volatile s32 migrate_verdict = NP_ALLOW;
 const volatile u32 error_after;
 const volatile u64 request_pages;
 const volatile u32 request_what;
+const volatile s32 evacuate_to = NP_NO_NODE;
 
 u64 admit_calls, migrate_calls, init_calls, exit_calls;
+/* evacuate_target: calls, and the pages it was asked about in all. */
+u64 evacuate_calls, evacuate_pages;
 /* Calls whose nid was not the node the policy is attached to. */
 u64 wrong_nid;
 s32 attached_nid = -1;
@@ -64,6 +69,14 @@ int NP_CALLBACK(testpol_migrate, int nid, int src_nid, int dst_nid,
 	return migrate_verdict;
 }
 
+int NP_CALLBACK(testpol_evacuate_target, int nid, unsigned long nr_pages)
+{
+	__sync_fetch_and_add(&evacuate_calls, 1);
+	__sync_fetch_and_add(&evacuate_pages, nr_pages);
+	check_nid(nid);
+	return evacuate_to;
+}
+
 int NP_CALLBACK_SLEEPABLE(testpol_init, int nid)
 {
 	__sync_fetch_and_add(&init_calls, 1);
@@ -82,6 +95,7 @@ void NP_CALLBACK_SLEEPABLE(testpol_exit, int nid,
 NP_POLICY(testpol_ops,
 	  .admit	= (void *)testpol_admit,
 	  .migrate	= (void *)testpol_migrate,
+	  .evacuate_target = (void *)testpol_evacuate_target,
 	  .init		= (void *)testpol_init,
 	  .exit		= (void *)testpol_exit,
 	  .flags	= NP_OPS_MIGRATION | NP_OPS_MEMPOLICY,

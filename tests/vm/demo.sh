@@ -14,7 +14,6 @@ set -u
 P=$NP_NODE
 C=/sys/kernel/cram_emu/node$P
 NPD=$NP_BIN/../loader/npd
-STORM=$NP_BIN/cramstorm
 CG=/sys/fs/cgroup/demo
 run=/run/npd-demo
 
@@ -67,40 +66,32 @@ npd=$!
 wait_state enabled 30
 echo "  npd (pid $npd) attached policy '$(np_sys policy)' to node $P: state $(np_sys state)"
 
-# push NAME MIB MODE: workload NAME, in cgroup "demo", writes MIB MiB of
-# MODE data on node 0; memory.reclaim of the cgroup then demotes it to
-# node P.  The workload keeps its data until its stdin closes; "write" on
-# it writes every page.  Sets PUSH_PID and PUSH_FD (its stdin).
+# push MIB MODE: a workload in cgroup "demo" writes MIB MiB of MODE data
+# on node 0; memory.reclaim of the cgroup then demotes it to node P (a
+# storm, see lib.sh).  The workload keeps its data until storm_end; a
+# "write" line on its stdin writes every page.
 push() {
-	local i
-	mkfifo "$run/$1.in"
-	bash -c 'echo $$ >'"$CG"'/cgroup.procs && exec "$0" --hold "$@"' \
-		"$STORM" "$P" "$2" "$3" <"$run/$1.in" >"$run/$1.out" 2>&1 &
-	PUSH_PID=$!
-	exec {PUSH_FD}>"$run/$1.in"
-	for i in $(seq 600); do
-		grep -q filled "$run/$1.out" && break
-		sleep 0.5
-	done
-	for i in 1 2 3; do
-		echo "$2M" >"$CG/memory.reclaim" 2>/dev/null
-		line
-	done
-	echo go >&"$PUSH_FD"
-	for i in $(seq 240); do
-		grep -q on_node "$run/$1.out" && break
-		sleep 0.5
-	done
-	echo "  workload: $(grep on_node "$run/$1.out") (pages on node $P)"
+	storm_fill demo "$P" "$1" "$2" || {
+		echo "  the workload did not start: $(cat "$STORM_LOG")"
+		return 1
+	}
+	storm_reclaim
+	line
+	storm_reclaim
+	line
+	storm_reclaim
+	line
+	storm_go
+	echo "  workload: $STORM_LINE (pages on node $P)"
 }
 
 section "96 MiB of text (compresses about 2:1) pushed down by reclaim"
-push text 96 text
-text_pid=$PUSH_PID text_in=$PUSH_FD
+push 96 text
+text_pid=$STORM_PID text_in=$STORM_FD text_log=$STORM_LOG
 
 section "64 MiB of random data (incompressible) pushed down"
-push random 64 random
-rand_pid=$PUSH_PID rand_in=$PUSH_FD
+push 64 random
+rand_pid=$STORM_PID rand_in=$STORM_FD rand_log=$STORM_LOG
 echo "  cram closed admission $(bpf_var cram.bss closings) time(s) in the kernel," \
 	"refused $(bpf_var cram.bss denied) demotions"
 sleep 2
@@ -119,7 +110,11 @@ section "The workloads write to their data: each write promotes a page"
 w0=$(np_stat write_promoted)
 echo write >&"$text_in"
 echo write >&"$rand_in"
-sleep 5
+for i in $(seq 300); do
+	grep -q '^written' "$text_log" && grep -q '^written' "$rand_log" &&
+		break
+	sleep 0.2
+done
 echo "  pages promoted on write: $(($(np_stat write_promoted) - w0))"
 line
 
@@ -127,8 +122,8 @@ section "Metrics (OpenMetrics, from npd's socket)"
 np_metrics "$run/metrics.sock" | grep -E '^np_cram|^npd_actions' |
 	sed 's/^/  /'
 
-exec {text_in}>&- {rand_in}>&-
-wait "$text_pid" "$rand_pid" 2>/dev/null
+storm_end "$text_pid" "$text_in" "$text_log"
+storm_end "$rand_pid" "$rand_in" "$rand_log"
 kill -TERM "$npd"
 wait "$npd"
 echo "  npd stopped (on_exit = keep): node $P still runs '$(np_sys policy)'"

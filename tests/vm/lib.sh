@@ -216,3 +216,80 @@ while True:
 sys.stdout.write(data.decode())
 EOF
 }
+
+# Storms: cramstorm (tests/vm/progs/cramstorm.c) fills memory bound to
+# node 0 inside a memory cgroup; memory.reclaim of the cgroup then demotes
+# what the private node's policy lets through.  Its stdin is a fifo and
+# its output a file, both in /run: fifos do not work on the 9p output
+# directory.
+#
+# storm_fill CGROUP NODE MIB MODE [OPTION...]: start cramstorm --hold
+# [OPTION...] NODE MIB MODE in /sys/fs/cgroup/CGROUP (which must exist)
+# and wait until its memory is filled.  Sets STORM_PID, STORM_FD (its
+# stdin, open for writing) and STORM_LOG (its output).  Fails if it does
+# not fill in 300 s.
+storm_fill() {
+	local cg=/sys/fs/cgroup/$1 node=$2 mib=$3 mode=$4 fifo
+	shift 4
+	fifo=$(mktemp -u /run/np-storm.XXXXXX)
+	mkfifo "$fifo" || return 1
+	STORM_LOG=$fifo.out STORM_CG=$cg STORM_MIB=$mib
+	# $0 is the cgroup, "$@" the command.
+	bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" \
+		"$NP_BIN/cramstorm" --hold "$@" "$node" "$mib" "$mode" \
+		<"$fifo" >"$STORM_LOG" 2>&1 &
+	STORM_PID=$!
+	exec {STORM_FD}>"$fifo"
+	rm -f "$fifo"
+	storm_wait '^filled' 300 && return 0
+	echo "# the storm did not fill its memory: $(head -c 300 "$STORM_LOG")"
+	return 1
+}
+
+# storm_wait REGEX SECONDS: wait for a line of the storm's output.
+storm_wait() {
+	local i
+	for i in $(seq $(($2 * 5))); do
+		grep -q "$1" "$STORM_LOG" && return 0
+		kill -0 "$STORM_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	grep -q "$1" "$STORM_LOG"
+}
+
+# storm_reclaim: one memory.reclaim of the storm's size from its cgroup.
+# The kernel's EAGAIN when it falls short is expected.
+storm_reclaim() {
+	echo "${STORM_MIB}M" >"$STORM_CG/memory.reclaim" 2>/dev/null
+	return 0
+}
+
+# storm_go: let the storm count its pages; sets STORM_LINE to its
+# "on_node=N pages=N".
+storm_go() {
+	echo go >&"$STORM_FD"
+	storm_wait '^on_node=' 120 || return 1
+	STORM_LINE=$(grep -m1 '^on_node=' "$STORM_LOG")
+}
+
+# storm CGROUP NODE MIB MODE [OPTION...]: fill, three rounds of reclaim,
+# count; the storm keeps its memory until storm_end.
+storm() {
+	storm_fill "$@" || return 1
+	storm_reclaim
+	storm_reclaim
+	storm_reclaim
+	storm_go
+}
+
+# storm_end [PID FD LOG]: end a storm (the last one by default) and free
+# its memory.
+storm_end() {
+	local pid=${1:-$STORM_PID} fd=${2:-$STORM_FD} log=${3:-$STORM_LOG}
+
+	exec {fd}>&-
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$log"
+	return 0
+}

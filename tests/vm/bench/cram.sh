@@ -22,7 +22,6 @@ mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p /sys/fs/cgroup/bench
 echo 1 >/sys/kernel/mm/numa/demotion_enabled
-STORM=$NP_BIN/cramstorm
 NPD=$NP_BIN/../loader/npd
 set -- $NP_NODES
 A=$1 B=${2:-}
@@ -30,27 +29,12 @@ fails=0
 
 cram() { cat "/sys/kernel/cram_emu/node$1/$2"; }
 
-# storm NODE MIB MODE: demote MIB MiB of MODE data to NODE and free it.
-storm() {
-	local i out=$NP_OUT/storm.$1 in=/run/np-bench-storm.$1
-	# A fifo needs a local file system (the output is shared 9p).
-	rm -f "$in"
-	mkfifo "$in"
-	bash -c 'echo $$ >/sys/fs/cgroup/bench/cgroup.procs &&
-		exec "$0" --hold "$@"' "$STORM" "$1" "$2" "$3" \
-		<"$in" >"$out" 2>&1 &
-	local pid=$!
-	exec {fd}>"$in"
-	for i in $(seq 600); do
-		grep -q filled "$out" && break
-		sleep 0.2
-	done
-	for i in 1 2 3; do
-		echo "$2M" >/sys/fs/cgroup/bench/memory.reclaim 2>/dev/null
-	done
-	echo go >&"$fd"
-	exec {fd}>&-
-	wait "$pid"
+# bstorm NODE MIB MODE: demote MIB MiB of MODE data to NODE and free it
+# (a storm, see lib.sh).
+bstorm() {
+	storm bench "$@"
+	cp "$STORM_LOG" "$NP_OUT/storm.$1"
+	storm_end
 }
 
 # setup NODE: a 32 MiB device.
@@ -71,7 +55,7 @@ past() {
 # for the run, so each takes one storm.
 setup "$A"
 "$NPCTL" attach cram --node "$A" >/dev/null || fails=1
-storm "$A" 64 random
+bstorm "$A" 64 random
 k=$(past "$A")
 "$NPCTL" detach --node "$A" >/dev/null
 echo "# in-kernel, node $A: $k pages past, overflow $(cram "$A" overflow_events)" >&2
@@ -93,7 +77,7 @@ subprocess.run([sys.argv[2], "swap", "cram", "--node", sys.argv[3],
                 "--set", "high_pct=1"], stdout=subprocess.DEVNULL)
 WATCH
 watcher=$!
-storm "$B" 64 random
+bstorm "$B" 64 random
 wait $watcher
 d=$(past "$B")
 "$NPCTL" detach --node "$B" >/dev/null
@@ -122,7 +106,7 @@ e0=$(($(cram "$A" watermark_events) + $(cram "$B" watermark_events)))
 # Both nodes cross their watermarks: npd wakes, reads, reacts.
 for N in $A $B; do
 	echo 32M >"/sys/kernel/cram_emu/node$N/physical_capacity"
-	storm "$N" 64 random
+	bstorm "$N" 64 random
 done
 read -r -a st </proc/$npd/stat
 c1=$((st[13] + st[14]))

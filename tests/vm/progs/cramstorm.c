@@ -17,8 +17,9 @@
  * private node).  It then prints "on_node=N pages=N", the pages found on
  * NODE.  With --touch, it then reads every page again and again for
  * SECONDS seconds (NUMA balancing sees the accesses) and prints
- * "touched on_node=N pages=N".  With --hold it then keeps the memory until stdin ends or SIGINT
- * or SIGTERM arrives, so that the node's counters can be read meanwhile;
+ * "touched on_node=N pages=N".  With --hold it then keeps the memory
+ * until stdin ends or SIGINT or SIGTERM arrives, so that the node's
+ * counters can be read meanwhile;
  * each "write" line on stdin writes one byte of every page (on a
  * write-protected node each write promotes its page to an ordinary node)
  * and prints "written on_node=N pages=N".

@@ -22,6 +22,11 @@
  *	fill a range bound to NODE with a pattern, print "ready" and wait
  *	for a line on stdin; then, with TARGET, move_pages(2) it there.
  *	Checks the pattern.  ret=RET on_node=PAGES on_target=PAGES intact=0|1
+ *   npops forkhold NODE MB TARGET
+ *	fill a range bound to NODE and fork a child that shares it; print
+ *	"ready on_node=PAGES child=PID" and wait for a line on stdin; then
+ *	end the child and move_pages(2) the range to TARGET.
+ *	ret=RET on_node=PAGES on_target=PAGES intact=0|1
  *   npops frag NODE MB
  *	fill a range bound to NODE, free every other page of it, print
  *	"ready on_node=PAGES" and wait for a line on stdin.
@@ -54,6 +59,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,6 +241,39 @@ static int cmd_hold(int node, size_t len, int target)
 	return 0;
 }
 
+static int cmd_forkhold(int node, size_t len, int target)
+{
+	char line[64], *p = map_anon(len);
+	long r, wrong = 0;
+	pid_t child;
+
+	if (!p || fill_on(p, len, node))
+		return 1;
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (!child) {
+		/* Keep the shared mapping until the parent ends us. */
+		for (;;)
+			pause();
+	}
+	printf("ready on_node=%ld child=%d\n", on_node(p, len, node), child);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	r = move_range(p, len, target);
+	for (size_t off = 0; off < len; off++)
+		if (p[off] != (char)(off * 7 + off / page_size))
+			wrong++;
+	printf("ret=%ld on_node=%ld on_target=%ld intact=%d\n", r,
+	       on_node(p, len, node), on_node(p, len, target), wrong == 0);
+	return 0;
+}
+
 static int cmd_frag(int node, size_t len)
 {
 	char line[64], *p = map_anon(len);
@@ -337,6 +376,7 @@ static int usage(void)
 		"usage: npops fault NODE bind|preferred MB | move NODE MB\n"
 		"             | migrate NODE MB | mbindmove NODE MB\n"
 		"             | hold NODE MB [TARGET] | numab NODE MB SECONDS\n"
+		"             | forkhold NODE MB TARGET\n"
 		"             | frag NODE MB | pin NODE MB\n"
 		"             | wprotect NODE MB TARGET\n");
 	return 2;
@@ -370,6 +410,8 @@ int main(int argc, char **argv)
 		return cmd_mbindmove(node, len);
 	if (!strcmp(cmd, "hold") && (argc == 4 || argc == 5))
 		return cmd_hold(node, len, argc == 5 ? atoi(argv[4]) : -1);
+	if (!strcmp(cmd, "forkhold") && argc == 5)
+		return cmd_forkhold(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "wprotect") && argc == 5)
 		return cmd_wprotect(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "frag") && argc == 4)

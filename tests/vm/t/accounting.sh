@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: private memory is out of CommitLimit and dirty limits; NP_OPS_OOM_ELIGIBLE decides whether it scales oom_score
+# description: private memory is out of CommitLimit, dirty limits and tmpfs sizes; NP_OPS_OOM_ELIGIBLE decides whether it counts in oom_score
 # timeout: 300
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
@@ -14,6 +14,27 @@ want=$(((total - priv) / 4 * ratio / 100 * 4 + swap))
 got=$(kb CommitLimit)
 ok $([ $((got - want)) -le 4 ] && [ $((want - got)) -le 4 ]; echo $?) \
 	"CommitLimit ${got} kB leaves out node $P's ${priv} kB (expected ${want} kB)"
+
+# tmpfs_size [OPTS]: "BLOCKS INODES" of a fresh tmpfs mount (4 KiB blocks).
+tmpfs_size() {
+	local d r
+	d=$(mktemp -d /run/nptmpfs.XXXXXX)
+	mount -t tmpfs ${1:+-o "$1"} none "$d" || { rmdir "$d"; return 1; }
+	r=$(stat -f -c '%b %c' "$d")
+	umount "$d"
+	rmdir "$d"
+	echo "$r"
+}
+half=$(((total - priv) / 4 / 2))
+read -r blocks inodes < <(tmpfs_size)
+ok $([ "$blocks" = "$half" ] && [ "$inodes" = "$half" ]; echo $?) \
+	"tmpfs default: $blocks blocks, $inodes inodes: half of the ordinary $(((total - priv) / 4)) pages (expected $half)"
+# size=N% rounds the bytes up to whole pages.
+up=$(((total - priv) / 4 * 50 * 4096 / 100))
+up=$(((up + 4095) / 4096))
+read -r blocks inodes < <(tmpfs_size size=50%)
+ok $([ "$blocks" = "$up" ]; echo $?) \
+	"tmpfs size=50%: $blocks blocks (expected $up)"
 
 # oom_score is (1000 + 1000 * badness / total) * 2 / 3.
 coproc HOLD { exec "$NP_BIN/npops" hold 0 256; }
@@ -31,12 +52,39 @@ np_policy none
 echo go >&"${HOLD[1]}"
 wait "$HOLD_PID"
 
+# A task's badness leaves out its pages on a node that is not OOM
+# eligible, and counts them when it is; a forked child that shares them
+# too.  Without OOM_ELIGIBLE both score as a task of almost no memory.
+coproc FH { exec "$NP_BIN/npops" forkhold "$P" 256 0; }
+read -r -t 120 line <&"${FH[0]}"
+child=$(kv child "$line")
+echo "# $line"
+p_iso=$(cat "/proc/$FH_PID/oom_score") c_iso=$(cat "/proc/$child/oom_score")
+check "policy 0x5 (migration demotion: OOM eligible)" -- np_policy 0x5
+p_elig=$(cat "/proc/$FH_PID/oom_score") c_elig=$(cat "/proc/$child/oom_score")
+predict=$(((1000 + 65536 * 1000 / (all / 4)) * 2 / 3))
+ok $([ "$p_iso" -le 668 ] && [ "$c_iso" -le 668 ]; echo $?) \
+	"256 MB on node $P, not OOM eligible: oom_score $p_iso (parent), $c_iso (child), at most 668"
+ok $([ $((p_elig - predict)) -le 2 ] && [ $((predict - p_elig)) -le 2 ] &&
+	[ $((c_elig - predict)) -le 2 ] && [ $((predict - c_elig)) -le 2 ]
+	echo $?) \
+	"OOM eligible: oom_score $p_elig (parent), $c_elig (child), predicted $predict"
+np_policy none
+echo go >&"${FH[1]}"
+read -r -t 120 line <&"${FH[0]}"
+wait "$FH_PID"
+ok $([ "$(kv ret "$line")" = 0 ] && [ "$(kv on_target "$line")" = 65536 ] &&
+	[ "$(kv intact "$line")" = 1 ]; echo $?) \
+	"the pages moved off node $P after the child ended ($line)"
+
 # Removing the private node changes neither limit: neither counted it.
-c1=$(kb CommitLimit) t1=$(thresh)
+c1=$(kb CommitLimit) t1=$(thresh) s1=$(tmpfs_size)
 check "private range removed" -- \
 	sh -c "echo '$P $NP_START $NP_SIZE' >$NP_DBG/remove"
-c2=$(kb CommitLimit) t2=$(thresh)
+c2=$(kb CommitLimit) t2=$(thresh) s2=$(tmpfs_size)
 ok $([ "$c1" = "$c2" ]; echo $?) "CommitLimit unchanged by the removal ($c1 -> $c2 kB)"
+ok $([ "$s1" = "$s2" ]; echo $?) \
+	"tmpfs default size unchanged by the removal ($s1 -> $s2 blocks, inodes)"
 d=$((t1 - t2))
 ok $([ "${d#-}" -lt 5000 ]; echo $?) \
 	"dirty threshold unchanged by the removal of 1 GB free ($t1 -> $t2 pages)"

@@ -184,21 +184,24 @@ for i in $(seq 100); do grep -q ready "$NP_OUT/hold.out" && break; sleep 0.2; do
 check "attach np_testpol asking to evacuate 1024 pages" -- \
 	"$NPCTL" attach np_testpol --node "$N" --set request_pages=1024 \
 	--set request_what=0
-# holder_pages: pages of the holder on the node, from its numa_maps.
+# holder_pages [NODE]: pages of the holder on NODE (default: the private
+# node), from its numa_maps.
 holder_pages() {
 	local pid
 	pid=$(pgrep -f "npops hold $N" | head -n 1)
 	tr ' ' '\n' <"/proc/$pid/numa_maps" |
-		awk -F= -v k="N$N" '$1 == k { s += $2 } END { print s + 0 }'
+		awk -F= -v k="N${1:-$N}" '$1 == k { s += $2 } END { print s + 0 }'
 }
 used0=$(node_used_pages "$N")
 held0=$(holder_pages)
+near0=$(holder_pages 0)
 line=$(fault 1)
 for i in $(seq 50); do
 	[ "$(np_stat move_evacuated)" -ge 1024 ] && break
 	sleep 0.2
 done
 held1=$(holder_pages)
+near1=$(holder_pages 0)
 managed=$(bpf_var np_testp.bss managed_pages)
 used=$(bpf_var np_testp.bss used_pages)
 free=$(bpf_var np_testp.bss free_pages)
@@ -228,9 +231,51 @@ ok "$([ "$rret" = 0 ] &&
 	[ $((held0 - held1)) -ge 768 ] && [ $((held0 - held1)) -le 1024 ] &&
 	echo 0 || echo 1)" \
 	"bpf_np_request: 1024 pages asked, $(np_stat move_evacuated) evacuated; the holder's pages on node $N: $held0 -> $held1"
+ecalls=$(bpf_var np_testp.bss evacuate_calls)
+epages=$(bpf_var np_testp.bss evacuate_pages)
+ok "$([ "$ecalls" = 2 ] && [ "$epages" = 1024 ] &&
+	[ $((near1 - near0)) -ge 768 ] && echo 0 || echo 1)" \
+	"evacuate_target said NUMA_NO_NODE for $ecalls batches of $epages pages: the nearest node 0 got $((near1 - near0)) pages"
 wrong=$(bpf_var np_testp.bss wrong_nid)
 ok "$([ "$wrong" = 0 ] && echo 0 || echo 1)" \
 	"every callback was for node $N (${wrong:-?} for another)"
+check "detach" -- "$NPCTL" detach --node "$N"
+
+# evacuate TARGET: attach np_testpol with evacuate_to=TARGET asking for
+# 1024 pages to be evacuated; one fault triggers it.  Sets ev_far (pages
+# the holder gained on node 1) and ev_near (on node 0).
+evacuate() {
+	local moved0 far0 near0 i
+	moved0=$(np_stat move_evacuated)
+	far0=$(holder_pages 1)
+	near0=$(holder_pages 0)
+	check "attach np_testpol with evacuate_to=$1" -- \
+		"$NPCTL" attach np_testpol --node "$N" --set request_pages=1024 \
+		--set request_what=0 --set evacuate_to="$1"
+	fault 1 >/dev/null
+	for i in $(seq 50); do
+		[ $(($(np_stat move_evacuated) - moved0)) -ge 1024 ] && break
+		sleep 0.2
+	done
+	ev_far=$(($(holder_pages 1) - far0))
+	ev_near=$(($(holder_pages 0) - near0))
+}
+echo "# evacuate_target"
+evacuate 1
+ok "$([ "$ev_far" -ge 768 ] && [ "$ev_near" -le 64 ] &&
+	[ "$(bpf_var np_testp.bss evacuate_calls)" = 2 ] &&
+	[ "$(np_sys state)" = enabled ] && echo 0 || echo 1)" \
+	"evacuate_target said node 1: node 1 got $ev_far pages, node 0 $ev_near"
+check "detach" -- "$NPCTL" detach --node "$N"
+evacuate 7
+check "state error after evacuate_target named a node without memory" -- \
+	wait_state error
+ok "$([ "$(np_exit kind)" = error ] && [ "$(np_exit reason)" = 7 ] &&
+	np_exit message | grep -q 'evacuate_target returned invalid node 7' &&
+	echo 0 || echo 1)" \
+	"exit: kind=$(np_exit kind) reason=$(np_exit reason) message='$(np_exit message)'"
+ok "$([ "$ev_near" -ge 768 ] && echo 0 || echo 1)" \
+	"the evacuation went on to the nearest node: node 0 got $ev_near pages, node 1 $ev_far"
 check "detach" -- "$NPCTL" detach --node "$N"
 pkill -f "npops hold" 2>/dev/null
 echo $$ >/sys/fs/cgroup/cgroup.procs

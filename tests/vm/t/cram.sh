@@ -6,7 +6,6 @@
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
 C=/sys/kernel/cram_emu/node$P
-STORM=$NP_BIN/cramstorm
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 NCPU=$(nproc)
 objs=$(bpf_objects)
@@ -18,27 +17,16 @@ mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p /sys/fs/cgroup/storm
 
-# storm MIB MODE: cramstorm --hold fills MIB MiB bound to node 0 in cgroup
-# "storm"; memory.reclaim of the cgroup then demotes what the node's
-# policy lets through.  Sets STORM_OUT to "on_node=N pages=N".
-storm() {
-	local line i
-	coproc ST { bash -c 'echo $$ >/sys/fs/cgroup/storm/cgroup.procs &&
-		exec "$0" --hold "$@"' "$STORM" "$P" "$1" "$2"; }
-	read -r -t 300 line <&"${ST[0]}"
-	for i in 1 2 3; do
-		echo "$1M" >/sys/fs/cgroup/storm/memory.reclaim 2>/dev/null
-	done
-	echo go >&"${ST[1]}"
-	read -r -t 120 STORM_OUT <&"${ST[0]}"
-	echo "# storm $1 MiB $2: $STORM_OUT"
+# cstorm MIB MODE: a storm (lib.sh) in cgroup "storm" against node P.
+cstorm() {
+	storm storm "$P" "$1" "$2"
+	echo "# storm $1 MiB $2: $STORM_LINE"
 }
 
 # unstorm: free the storm's memory and wait for the charges to go.
 unstorm() {
 	local i
-	kill "$ST_PID" 2>/dev/null
-	wait "$ST_PID" 2>/dev/null
+	storm_end
 	for i in $(seq 100); do
 		[ "$(cram logical_bytes)" = 0 ] && return 0
 		sleep 0.1
@@ -58,8 +46,8 @@ ok "$([ "$(cram physical_capacity)" = $(($(cram logical_capacity) / 2)) ] &&
 # --- accounting: pages demoted by cram's admission are charged ---------
 echo 1 >/sys/kernel/mm/numa/demotion_enabled
 check "attach cram" -- "$NPCTL" attach cram --node "$P"
-storm 16 text
-n=$(kv on_node "$STORM_OUT")
+cstorm 16 text
+n=$(kv on_node "$STORM_LINE")
 lb=$(cram logical_bytes) pb=$(cram physical_bytes)
 echo "# text: logical=$lb physical=$pb ratio=$(cram ratio)"
 # The cgroup's other pages (the process's own) may come along.
@@ -71,8 +59,8 @@ check "freeing them releases every charge" -- unstorm
 ok "$([ "$(cram physical_bytes)" = 0 ] && echo 0 || echo 1)" \
 	"physical bytes back to 0"
 
-storm 16 random
-n=$(kv on_node "$STORM_OUT")
+cstorm 16 random
+n=$(kv on_node "$STORM_LINE")
 lb=$(cram logical_bytes) pb=$(cram physical_bytes)
 echo "# random: logical=$lb physical=$pb ratio=$(cram ratio)"
 ok "$([ "${n:-0}" -gt 3000 ] && [ "$pb" -ge $((n * 4096)) ] &&
@@ -98,8 +86,8 @@ if p.poll(120000):
 EOF
 poller=$!
 sleep 1
-storm 64 random
-n=$(kv on_node "$STORM_OUT")
+cstorm 64 random
+n=$(kv on_node "$STORM_LINE")
 peak=$(cram peak_physical_bytes)
 echo "# peak=$peak high=$high capacity=$cap closings=$(bss closings) denied=$(bss denied)"
 ok "$([ "$(cram overflow_events)" = "$of0" ] && echo 0 || echo 1)" \
@@ -130,7 +118,7 @@ check "swap cram for minimal (admits every demotion)" -- \
 	"$NPCTL" swap minimal --node "$P" \
 	--flags migration,demotion,protect_write,reclaim
 log_mark
-storm 64 random
+cstorm 64 random
 of=$(cram overflow_events)
 ok "$([ "$of" -gt "$of0" ] && echo 0 || echo 1)" \
 	"without cram the storm overflows the device: $of overflow events, peak $(cram peak_physical_bytes) of $cap"
@@ -147,7 +135,7 @@ echo 64M >"$C/physical_capacity"
 check "attach cram with evacuate_pct=10" -- "$NPCTL" attach cram \
 	--node "$P" --set evacuate_pct=10 --set evacuate_pages=4096
 ev=$(np_stat move_evacuated)
-storm 16 mixed
+cstorm 16 mixed
 for i in $(seq 100); do
 	[ "$(np_stat move_evacuated)" -ge $((ev + 1000)) ] && break
 	sleep 0.2

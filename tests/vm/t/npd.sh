@@ -7,7 +7,6 @@
 P=$NP_NODE
 C=/sys/kernel/cram_emu/node$P
 NPD=$NP_BIN/../loader/npd
-STORM=$NP_BIN/cramstorm
 run=$NP_OUT/npd
 # The unix socket needs a local file system (the output is shared 9p).
 sock=/run/npd-test.sock
@@ -111,21 +110,13 @@ ok "$([ "$(np_sys enable_seq)" = "$seq0" ] && echo 0 || echo 1)" \
 	"no re-attach: enable_seq still $seq0"
 
 # --- a ratio collapse: npd tightens the thresholds -----------------------
-coproc ST { bash -c 'echo $$ >/sys/fs/cgroup/storm/cgroup.procs &&
-	exec "$0" --hold "$@"' "$STORM" "$P" 48 random; }
-read -r -t 300 line <&"${ST[0]}"
-for i in 1 2 3; do
-	echo 48M >/sys/fs/cgroup/storm/memory.reclaim 2>/dev/null
-done
-echo go >&"${ST[1]}"
-read -r -t 120 line <&"${ST[0]}"
-echo "# storm: $line, ratio $(cat "$C/ratio"), watermark $(cat "$C/watermark")"
+storm storm "$P" 48 random
+echo "# storm: $STORM_LINE, ratio $(cat "$C/ratio"), watermark $(cat "$C/watermark")"
 check "npd logged the collapse and tightened" -- wait_log "tighten"
 ok "$([ "$(tune high_pct)" = 70 ] && [ "$(tune low_pct)" = 40 ] &&
 	echo 0 || echo 1)" "tunables now high_pct=$(tune high_pct) low_pct=$(tune low_pct)"
 grep -E "ratio|tighten" "$run/npd.log" | sed 's/^/# /'
-kill "$ST_PID"
-wait "$ST_PID" 2>/dev/null
+storm_end
 
 # --- SIGHUP reloads; a broken config is refused with its line ------------
 conf "$run/good.conf" "set = evacuate_pages=512"

@@ -26,16 +26,11 @@ mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p /sys/fs/cgroup/np_tier
 echo 1 >/proc/sys/kernel/numa_balancing
-coproc HOT { bash -c 'echo $$ >/sys/fs/cgroup/np_tier/cgroup.procs &&
-	exec "$0" --local --touch 30 "$@"' "$NP_BIN/cramstorm" "$P" 16 text; }
-read -r -t 120 line <&"${HOT[0]}"
-for i in 1 2 3; do
-	echo 16M >/sys/fs/cgroup/np_tier/memory.reclaim 2>/dev/null
-done
-echo go >&"${HOT[1]}"
-read -r -t 120 start <&"${HOT[0]}"
-read -r -t 300 end <&"${HOT[0]}"
-wait "$HOT_PID"
+storm np_tier "$P" 16 text --local --touch 30
+start=$STORM_LINE
+storm_wait '^touched' 300
+end=$(grep -m1 '^touched' "$STORM_LOG")
+storm_end
 echo 0 >/proc/sys/kernel/numa_balancing
 echo "# demoted: $start; after 30 s of reads: $end"
 s0=$(kv on_node "$start") s1=$(kv on_node "${end#touched }")
