@@ -25,9 +25,12 @@ for c in $commits; do
 	n=$((n + 1))
 	git -C "$am" checkout -q --detach "$c"
 	subject=$(git -C "$am" log -1 --format=%s "$c")
-	# Objects whose source does not exist yet at this patch are skipped.
+	# Objects whose source does not exist yet at this patch, or that the
+	# configuration does not build (no object in the full build), are
+	# skipped.
 	these=$(for o in $objs; do
-		[ -f "$am/${o%.o}.c" ] && echo "$o"; done)
+		[ -f "$am/${o%.o}.c" ] && [ -f "$out/kbuild/$o" ] &&
+			echo "$o"; done)
 	cp "$out/kbuild/.config" "$kout/.config"
 	if make -s -C "$am" O="$kout" CC="ccache gcc" olddefconfig \
 		>/dev/null 2>&1 &&
