@@ -233,7 +233,8 @@ storm_fill() {
 	shift 4
 	fifo=$(mktemp -u /run/np-storm.XXXXXX)
 	mkfifo "$fifo" || return 1
-	STORM_LOG=$fifo.out STORM_CG=$cg STORM_MIB=$mib
+	# No line of an earlier storm may stand for this one.
+	STORM_LOG=$fifo.out STORM_CG=$cg STORM_MIB=$mib STORM_LINE=
 	# $0 is the cgroup, "$@" the command.
 	bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" \
 		"$NP_BIN/cramstorm" --hold "$@" "$node" "$mib" "$mode" \
