@@ -106,7 +106,16 @@ deps:
 
 # --- kernel ---------------------------------------------------------------
 
-$(SRC_STAMP): kernel-patch/series $(PATCHES) scripts/kernel-src.sh
+# What identifies the base tarball (its package version), rewritten only
+# when it changes, so that a new Debian release re-imports the tree.
+BASE_ID := $(OUT)/.base-id
+$(BASE_ID): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/base.sh id >$@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
+$(SRC_STAMP): kernel-patch/series $(PATCHES) kernel-patch/base \
+		scripts/kernel-src.sh $(BASE_ID)
 	$(Q)scripts/kernel-src.sh $(OUT) kernel-patch
 	$(Q)touch $@
 
@@ -119,6 +128,7 @@ $(KOUT)/.config: $(SRC_STAMP) kernel-patch/config
 	$(Q)scripts/check-config.sh $(KOUT)/.config kernel-patch/config
 
 kernel: $(KOUT)/.config
+	$(Q)scripts/base.sh report
 	$(call msg,KERNEL,bzImage (a cold build takes 25-35 minutes on 2 cores))
 	$(Q)+$(KMAKE) -j$(JOBS) bzImage
 

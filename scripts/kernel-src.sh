@@ -26,9 +26,20 @@ if [ ! -f "$tarball" ]; then
 	exit 1
 fi
 
+# The base tree is keyed by what identifies the tarball (the package
+# version): when Debian replaces the package, the tree is imported again.
+here=$(dirname "$(readlink -f "$0")")
+id=$(KERNEL_TARBALL=$tarball "$here/base.sh" id)
+if git -C "$src" rev-parse -q --verify refs/tags/np-base >/dev/null 2>&1 &&
+   [ "$(git -C "$src" config np.base-id || true)" != "$id" ]; then
+	echo "  BASE     the tarball changed ($(git -C "$src" config np.base-id \
+		|| echo unknown) -> $id): importing it again"
+	git -C "$src" tag -d np-base >/dev/null
+fi
+
 if ! git -C "$src" rev-parse -q --verify refs/tags/np-base >/dev/null 2>&1; then
 	echo "  UNPACK   $tarball (about a minute)"
-	rm -rf "$src" "$am"
+	rm -rf "$src" "$am" "$out/linux-base"
 	mkdir -p "$src"
 	tar -C "$src" --strip-components=1 -xJf "$tarball"
 	echo "  GIT      import base tree"
@@ -36,8 +47,9 @@ if ! git -C "$src" rev-parse -q --verify refs/tags/np-base >/dev/null 2>&1; then
 	git -C "$src" config core.autocrlf false
 	git -C "$src" config gc.auto 0
 	git -C "$src" add -A -f .
-	git -C "$src" commit -q -m "Debian linux-source-6.12 $(basename "$tarball")"
+	git -C "$src" commit -q -m "Base: $id ($(basename "$tarball"))"
 	git -C "$src" tag np-base
+	git -C "$src" config np.base-id "$id"
 fi
 
 if [ ! -e "$am/.git" ]; then
