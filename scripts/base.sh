@@ -80,9 +80,10 @@ report)
 		"$recorded)"
 	if [ -n "$v" ] && [ "$v" != "$recorded" ]; then
 		cat <<EOF
-  NOTICE   the base moved: Debian now ships $pkg $v, the series was
-           last verified on $recorded.  The build and every test still
-           run; README "Moving the base" says how to record the new one.
+  NOTICE   the base moved: Debian ships $pkg $v now,
+           the series was last verified on $recorded.  Builds and
+           tests run on it; README "Moving the base" says how to verify
+           and record the new version.
 EOF
 	fi
 	;;

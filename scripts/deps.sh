@@ -59,10 +59,10 @@ base_ok() {
 notice_moved() {
 	[ -n "$1" ] && [ "$1" != "$base_rec" ] || return 0
 	cat <<EOF
-deps: NOTICE: the kernel base moved: $base_pkg $1 is installed, the series
-deps:         was last verified on $base_rec (kernel-patch/base).  Builds
-deps:         and tests run on it; README "Moving the base" says how to
-deps:         verify and record the new version.
+deps: NOTICE: the kernel base moved: $base_pkg $1 is installed,
+deps:         the series was last verified on $base_rec
+deps:         (kernel-patch/base).  Builds and tests run on it; README
+deps:         "Moving the base" says how to verify and record the new one.
 EOF
 }
 
