@@ -10,6 +10,7 @@
 # from the archive, so the version actually used may differ from the
 # recorded one; nothing may assume it silently.
 #
+#   package    print the package name
 #   recorded   print the recorded version
 #   installed  print the installed version (empty if not installed)
 #   tarball    print the path of the tarball the build uses
@@ -21,7 +22,8 @@
 set -euo pipefail
 
 top=$(dirname "$(readlink -f "$0")")/..
-rec=$top/kernel-patch/base
+# NP_BASE_FILE: another record, for the tests of this script.
+rec=${NP_BASE_FILE:-$top/kernel-patch/base}
 
 field() {
 	local v
@@ -51,6 +53,9 @@ in_use() {
 }
 
 case "${1:-}" in
+package)
+	echo "$pkg"
+	;;
 recorded)
 	echo "$recorded"
 	;;
@@ -92,7 +97,7 @@ moved)
 	[ -n "$v" ] && [ "$v" != "$recorded" ]
 	;;
 *)
-	echo "usage: base.sh recorded|installed|tarball|id|report|moved" >&2
+	echo "usage: base.sh package|recorded|installed|tarball|id|report|moved" >&2
 	exit 2
 	;;
 esac

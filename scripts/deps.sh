@@ -27,7 +27,7 @@ libnuma-dev stress-ng kmod file git make gcc pkg-config rsync xz-utils
 python3 busybox-static procps util-linux iproute2 libzstd-dev
 libllvm19 binutils-dev perl e2fsprogs"
 
-base_pkg=$(sed -n 's/^package=//p' "$here/../kernel-patch/base")
+base_pkg=$("$here/base.sh" package)
 base_rec=$("$here/base.sh" recorded)
 base_want=${NP_BASE_VERSION:-}
 base_inst=$("$here/base.sh" installed)

@@ -55,6 +55,7 @@ tap_lines() {
 	done
 }
 tap_lines < <(tests/host/vmlinux-h.sh "$out" 2>&1 | tee -a "$log")
+tap_lines < <(tests/host/base.sh 2>&1 | tee -a "$log")
 
 # checkpatch, one result per patch.
 while read -r line; do

@@ -42,6 +42,14 @@
  *   npops pin NODE MB
  *	fill a range bound to NODE, then pin it long-term by registering it
  *	as an io_uring buffer.  pin=ERR before=PAGES after=PAGES (on NODE)
+ *   npops pinwrite NODE MB TARGET
+ *	fill a range bound to NODE; print "ready" and wait for a line
+ *	(meanwhile the caller pushes it down to TARGET); print
+ *	"demoted=PAGES" and wait; pin it long-term read-only through
+ *	debugfs gup_test, print "pinned=PAGES" and wait; then write to
+ *	every page and read them back through the pins.
+ *	pin=ERR demoted=PAGES pinned=PAGES written=PAGES stale=PAGES
+ *	(stale: pages whose pin does not see the task's write)
  *
  * ERR is 0 or an errno name.  Exit status 0 when the operation could be
  * attempted, 1 on setup failures, 2 on usage errors.
@@ -56,6 +64,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -370,6 +380,70 @@ static int cmd_pin(int node, size_t len)
 	return 0;
 }
 
+/* The long-term pin test of debugfs gup_test (CONFIG_GUP_TEST). */
+struct pin_longterm_test {
+	unsigned long long addr;
+	unsigned long long size;
+	unsigned int flags;
+};
+#define PIN_LONGTERM_TEST_START	_IOW('g', 7, struct pin_longterm_test)
+#define PIN_LONGTERM_TEST_STOP	_IO('g', 8)
+#define PIN_LONGTERM_TEST_READ	_IOW('g', 9, unsigned long long)
+
+/* Print @what and wait for the caller's line; false on end of input. */
+static bool step(const char *what, long val)
+{
+	char line[64];
+
+	printf("%s=%ld\n", what, val);
+	fflush(stdout);
+	return fgets(line, sizeof(line), stdin) != NULL;
+}
+
+static int cmd_pinwrite(int node, size_t len, int target)
+{
+	struct pin_longterm_test pin = { 0 };
+	char *p = map_anon(len), *copy = malloc(len);
+	unsigned long long where_to;
+	long demoted, pinned, stale = 0, r;
+	int fd;
+
+	if (!p || !copy || fill_on(p, len, node))
+		return 1;
+	if (!step("ready", 0))
+		return 1;
+	demoted = on_node(p, len, target);
+	if (!step("demoted", demoted))
+		return 1;
+	fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+	if (fd < 0) {
+		perror("gup_test");
+		return 1;
+	}
+	pin.addr = (unsigned long)p;
+	pin.size = len;
+	pin.flags = 0;		/* read-only, through the slow path */
+	r = ioctl(fd, PIN_LONGTERM_TEST_START, &pin);
+	pinned = r ? 0 : on_node(p, len, target);
+	if (!step("pinned", pinned))
+		return 1;
+	for (size_t off = 0; off < len; off += page_size)
+		p[off] = (char)~p[off];
+	where_to = (unsigned long)copy;
+	if (!r && ioctl(fd, PIN_LONGTERM_TEST_READ, &where_to)) {
+		perror("PIN_LONGTERM_TEST_READ");
+		return 1;
+	}
+	for (size_t off = 0; !r && off < len; off += page_size)
+		if (memcmp(p + off, copy + off, page_size))
+			stale++;
+	printf("pin=%s demoted=%ld pinned=%ld written=%ld stale=%ld\n",
+	       err_name(r), demoted, pinned, on_node(p, len, target), stale);
+	ioctl(fd, PIN_LONGTERM_TEST_STOP);
+	close(fd);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -378,7 +452,8 @@ static int usage(void)
 		"             | hold NODE MB [TARGET] | numab NODE MB SECONDS\n"
 		"             | forkhold NODE MB TARGET\n"
 		"             | frag NODE MB | pin NODE MB\n"
-		"             | wprotect NODE MB TARGET\n");
+		"             | wprotect NODE MB TARGET\n"
+		"             | pinwrite NODE MB TARGET\n");
 	return 2;
 }
 
@@ -414,6 +489,8 @@ int main(int argc, char **argv)
 		return cmd_forkhold(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "wprotect") && argc == 5)
 		return cmd_wprotect(node, len, atoi(argv[4]));
+	if (!strcmp(cmd, "pinwrite") && argc == 5)
+		return cmd_pinwrite(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "frag") && argc == 4)
 		return cmd_frag(node, len);
 	if (!strcmp(cmd, "numab") && argc == 5)

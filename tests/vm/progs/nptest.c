@@ -13,13 +13,23 @@
  *                              print "ready", wait for a line on stdin,
  *                              then check the pattern and print where the
  *                              pages are ("# after: N0=... N1=...")
+ *   nptest boundio NODE DIR N [NOFAIL]
+ *                              fill NODE through an mbind() range until
+ *                              SIGBUS, bind the task to NODE with
+ *                              set_mempolicy(), read DIR/f0..f(N-1);
+ *                              every read must succeed with no OOM kill.
+ *                              With NOFAIL (the test driver's nofail
+ *                              file), __GFP_NOFAIL page cache allocations
+ *                              made under that policy must find room.
  *
  * Prints one "ok - ..." or "not ok - ..." line per check and exits 1 if
  * any check failed, 2 on usage errors.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <numaif.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -436,11 +446,141 @@ static int cmd_hold(int node, long mb)
 	return 0;
 }
 
+/* A counter of /proc/vmstat, -1 if absent. */
+static long vmstat(const char *name)
+{
+	char key[64];
+	long val, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, name))
+			found = val;
+	fclose(f);
+	return found;
+}
+
+static sigjmp_buf boundio_jmp;
+
+static void boundio_sigbus(int sig)
+{
+	siglongjmp(boundio_jmp, 1);
+}
+
+/*
+ * Fill @node through an mbind() range until the kernel answers SIGBUS,
+ * keep it full; return the pages placed, -1 on error.
+ */
+static long fill_until_sigbus(int node)
+{
+	size_t len = (node_free(node) / MB + 256) * MB;
+	unsigned long mask = mask_of(node, -1);
+	struct sigaction sa = { .sa_handler = boundio_sigbus };
+	volatile long touched = 0;
+	char *p = map_anon(len);
+
+	if (!p || mbind(p, len, MPOL_BIND, &mask, MAX_NODES, 0))
+		return -1;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL))
+		return -1;
+	if (sigsetjmp(boundio_jmp, 1) == 0) {
+		for (size_t off = 0; off < len; off += page_size) {
+			p[off] = 1;
+			touched++;
+		}
+		return -1;	/* never full: the test proves nothing */
+	}
+	signal(SIGBUS, SIG_DFL);
+	return touched;
+}
+
+static int cmd_boundio(int node, const char *dir, long nfiles,
+		       const char *nofail)
+{
+	unsigned long mask = mask_of(node, -1);
+	long placed, oom_before, failed = 0, bytes = 0, free_kb;
+	char path[4096], buf[65536];
+	int first_errno = 0;
+
+	oom_before = vmstat("oom_kill");
+	placed = fill_until_sigbus(node);
+	free_kb = node_free(node) / 1024;
+	check(placed > 0, "node %d filled through mbind() until SIGBUS (%ld pages, %ld kB left free)",
+	      node, placed, free_kb);
+	if (placed <= 0)
+		return 1;
+	check(!set_mempolicy(MPOL_BIND, &mask, MAX_NODES),
+	      "set_mempolicy(MPOL_BIND) to node %d only: %s", node,
+	      strerror(errno));
+
+	for (long i = 0; i < nfiles; i++) {
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%ld", dir, i);
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			failed++;
+			first_errno = first_errno ? first_errno : errno;
+			continue;
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			bytes += n;
+		if (n < 0) {
+			failed++;
+			first_errno = first_errno ? first_errno : errno;
+		}
+		close(fd);
+	}
+	if (nfiles)
+		check(failed == 0,
+		      "%ld cold files read under the bind to the full node: %ld failed (%s), %ld kB read",
+		      nfiles, failed, first_errno ? strerror(first_errno) : "none",
+		      bytes / 1024);
+
+	if (nofail) {
+		char res[256] = "";
+		long on_node = 0, total = 0;
+		char *tok, *save;
+		FILE *f;
+
+		f = fopen(nofail, "w");
+		check(f && fprintf(f, "256\n") > 0 && !fclose(f),
+		      "256 __GFP_NOFAIL page cache allocations under the bind returned");
+		f = fopen(nofail, "r");
+		if (f) {
+			if (!fgets(res, sizeof(res), f))
+				res[0] = 0;
+			fclose(f);
+		}
+		for (tok = strtok_r(res, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			int nid = atoi(tok);
+			long cnt = atol(strchr(tok, '=') ? strchr(tok, '=') + 1 : "0");
+
+			total += cnt;
+			if (nid == node)
+				on_node += cnt;
+		}
+		check(total == 256 && on_node < total,
+		      "they found room, on ordinary nodes when node %d is full (%ld of %ld on it)",
+		      node, on_node, total);
+	}
+	check(vmstat("oom_kill") == oom_before,
+	      "no OOM kill on behalf of the bound task (oom_kill %ld -> %ld)",
+	      oom_before, vmstat("oom_kill"));
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: nptest place NODE MB | policy NODE | fill NODE bind|preferred\n"
-		"              | badinput NODE | hold NODE MB\n");
+		"              | badinput NODE | hold NODE MB\n"
+		"              | boundio NODE DIR NFILES [NOFAIL]\n");
 	return 2;
 }
 
@@ -465,6 +605,9 @@ int main(int argc, char **argv)
 		rc = cmd_badinput(node);
 	else if (!strcmp(argv[1], "hold") && argc == 4)
 		rc = cmd_hold(node, atol(argv[3]));
+	else if (!strcmp(argv[1], "boundio") && (argc == 5 || argc == 6))
+		rc = cmd_boundio(node, argv[3], atol(argv[4]),
+				 argc == 6 ? argv[5] : NULL);
 	else
 		return usage();
 	return rc ? rc : (failures ? 1 : 0);

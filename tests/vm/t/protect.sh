@@ -51,5 +51,38 @@ ok $([ "$n" -gt 1000 ] && [ "$(kv written "$r")" = 0 ] &&
 	[ "$(kv intact "$r")" = 1 ] && [ "$(np_calls write)" -ge "$n" ]; echo $?) \
 	"the policy's write_fault can still have them copied ($r, $(np_calls write) calls)"
 np_caps 0xff
+
+! np_policy 0x8d
+ok $? "LONGTERM_PIN with PROTECT_WRITE is refused"
+
+# A read-only long-term pin on a write-protected page must keep seeing the
+# page its task writes to: demote under PROTECT_WRITE, pin while the policy
+# allows long-term pins on the node, write under PROTECT_WRITE again.
+pin_then_write() {
+	local line res
+	np_policy 0xd || return 1
+	coproc PW { "$NP_BIN/npops" pinwrite 0 16 "$P"; }
+	read -r -t 120 line <&"${PW[0]}"
+	numactl --membind=0 memhog -r1 1000M >/dev/null 2>&1
+	echo go >&"${PW[1]}"
+	read -r -t 120 line <&"${PW[0]}"
+	np_policy 0x85 || return 1
+	echo go >&"${PW[1]}"
+	read -r -t 120 line <&"${PW[0]}"
+	np_policy 0xd || return 1
+	echo go >&"${PW[1]}"
+	read -r -t 120 res <&"${PW[0]}"
+	wait "$PW_PID"
+	echo "$res"
+}
+inplace=$(np_stat write_in_place)
+r=$(pin_then_write)
+ok $([ "$(kv pin "$r")" = 0 ] && [ "$(kv pinned "$r")" -gt 100 ]; echo $?) \
+	"pages demoted to node $P and pinned there read-only ($r)"
+ok $([ "$(kv stale "$r")" = 0 ]; echo $?) \
+	"every pin sees the task's write: pinned pages are not copied away ($r)"
+ok $([ "$(kv written "$r")" -ge "$(kv pinned "$r")" ] &&
+	[ $(($(np_stat write_in_place) - inplace)) -ge "$(kv pinned "$r")" ]; echo $?) \
+	"pinned pages are written in place and counted ($inplace -> $(np_stat write_in_place))"
 np_policy none
 done_testing
