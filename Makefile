@@ -28,6 +28,9 @@ JOBS ?= $(shell echo $$(($(NPROC) + 1)))
 KSRC := $(OUT)/linux
 KOUT := $(OUT)/kbuild
 BZIMAGE := $(KOUT)/arch/x86/boot/bzImage
+# The debug kernel of make check-debug: same tree, its own output.
+KOUT_DEBUG := $(OUT)/kbuild-debug
+BZIMAGE_DEBUG := $(KOUT_DEBUG)/arch/x86/boot/bzImage
 VMLINUX := $(KOUT)/vmlinux
 PATCHES := $(sort $(wildcard kernel-patch/*.patch))
 SRC_STAMP := $(OUT)/.kernel-src.stamp
@@ -74,8 +77,9 @@ vpath %.bpf.c bpf tests/bpf
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all help deps kernel tools vmlinux-h progs check vmtest demo \
-	clean distclean checkpatch check-series baseline bench unit FORCE
+.PHONY: all help deps kernel kernel-debug tools vmlinux-h progs check \
+	check-debug vmtest demo clean distclean checkpatch check-series \
+	baseline bench unit FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -93,6 +97,10 @@ help:
 	@echo '  vmtest      run the VM tests; T=name runs one'
 	@echo '  unit        host unit tests of npd (no root, kernel or BPF)'
 	@echo '  check       everything: deps, builds, host checks, VM tests'
+	@echo '  kernel-debug  the same tree with lockdep, KASAN, UBSAN, kmemleak,'
+	@echo '              fault injection (kernel-patch/config-debug)'
+	@echo '  check-debug every VM test and the demo on the debug kernel, leak'
+	@echo '              reports of the series failing a test (about 3 hours)'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
@@ -126,6 +134,23 @@ $(KOUT)/.config: $(SRC_STAMP) kernel-patch/config
 		O=$(KOUT) >$(OUT)/kconfig.log 2>&1 || \
 		{ cat $(OUT)/kconfig.log; exit 1; }
 	$(Q)scripts/check-config.sh $(KOUT)/.config kernel-patch/config
+
+$(KOUT_DEBUG)/.config: $(SRC_STAMP) kernel-patch/config kernel-patch/config-debug
+	$(call msg,CONFIG,vng --kconfig + kernel-patch/config + config-debug)
+	$(Q)mkdir -p $(KOUT_DEBUG)
+	$(Q)cd $(KSRC) && vng --kconfig --config $(CURDIR)/kernel-patch/config \
+		--config $(CURDIR)/kernel-patch/config-debug O=$(KOUT_DEBUG) \
+		>$(OUT)/kconfig-debug.log 2>&1 || \
+		{ cat $(OUT)/kconfig-debug.log; exit 1; }
+	$(Q)scripts/check-config.sh $@ kernel-patch/config
+	$(Q)scripts/check-config.sh $@ kernel-patch/config-debug
+
+kernel-debug: $(KOUT_DEBUG)/.config
+	$(Q)scripts/base.sh report
+	$(call msg,KERNEL,debug bzImage (a cold build takes 30-40 minutes on 2 cores))
+	$(Q)+$(MAKE) -C $(KSRC) O=$(KOUT_DEBUG) CC="ccache gcc" \
+		KBUILD_BUILD_TIMESTAMP=2000-01-01 KBUILD_BUILD_USER=np \
+		KBUILD_BUILD_HOST=np $(if $(filter 1,$(V)),V=1,-s) -j$(JOBS) bzImage
 
 kernel: $(KOUT)/.config
 	$(Q)scripts/base.sh report
@@ -252,6 +277,13 @@ bench: progs $(BZIMAGE)
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
 		--out $(OUT)/vmtest $(if $(T),--only $(T))
+
+check-debug: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory progs
+	$(Q)$(MAKE) --no-print-directory kernel-debug
+	$(Q)tests/check-debug.sh --out $(OUT) --kernel $(BZIMAGE_DEBUG) \
+		--bin $(OUT)/tests $(if $(T),--only $(T))
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory kernel

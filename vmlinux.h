@@ -3050,6 +3050,7 @@ enum {
 enum {
 	IO_SQ_THREAD_SHOULD_STOP = 0,
 	IO_SQ_THREAD_SHOULD_PARK = 1,
+	IO_SQ_THREAD_EXITING = 2,
 };
 
 enum {
@@ -13422,7 +13423,8 @@ enum migrate_reason {
 	MR_LONGTERM_PIN = 7,
 	MR_DEMOTION = 8,
 	MR_DAMON = 9,
-	MR_TYPES = 10,
+	MR_PROTECT_WRITE = 10,
+	MR_TYPES = 11,
 };
 
 enum migrate_vma_direction {
@@ -16557,6 +16559,7 @@ enum scan_result {
 	SCAN_STORE_FAILED = 29,
 	SCAN_COPY_MC = 30,
 	SCAN_PAGE_FILLED = 31,
+	SCAN_PRIVATE_NODE = 32,
 };
 
 enum sched_tunable_scaling {
@@ -27894,7 +27897,7 @@ struct assoc_array_edit {
 	struct assoc_array_ptr **leaf_p;
 	struct assoc_array_ptr *dead_leaf;
 	struct assoc_array_ptr *new_meta[3];
-	struct assoc_array_ptr *excised_meta[1];
+	struct assoc_array_ptr *excised_meta[2];
 	struct assoc_array_ptr *excised_subtree;
 	struct assoc_array_ptr **set_backpointers[16];
 	struct assoc_array_ptr *set_backpointers_to;
@@ -28168,6 +28171,7 @@ struct backing_aio {
 	struct kiocb iocb;
 	refcount_t ref;
 	struct kiocb *orig_iocb;
+	bool is_write;
 	void (*end_write)(struct file *, loff_t, ssize_t);
 	struct work_struct work;
 	long int res;
@@ -53828,6 +53832,17 @@ struct guid_block {
 	u8 flags;
 };
 
+struct gup_test {
+	__u64 get_delta_usec;
+	__u64 put_delta_usec;
+	__u64 addr;
+	__u64 size;
+	__u32 nr_pages_per_call;
+	__u32 gup_flags;
+	__u32 test_flags;
+	__u32 which_pages[8];
+};
+
 union handle_parts {
 	depot_stack_handle_t handle;
 	struct {
@@ -64779,6 +64794,7 @@ struct kvm_x86_ops {
 	int (*nmi_allowed)(struct kvm_vcpu *, bool);
 	bool (*get_nmi_mask)(struct kvm_vcpu *);
 	void (*set_nmi_mask)(struct kvm_vcpu *, bool);
+	void (*clear_hlt)(struct kvm_vcpu *);
 	bool (*is_vnmi_pending)(struct kvm_vcpu *);
 	bool (*set_vnmi_pending)(struct kvm_vcpu *);
 	void (*enable_nmi_window)(struct kvm_vcpu *);
@@ -71568,12 +71584,17 @@ struct node_private {
 	const struct node_private_device *dev;
 	const struct node_private_ops *ops;
 	struct np_stats *stats;
+	bool reclaim_withheld;
 	const struct node_private_ops *bpf_ops;
 	const struct bpf_link *bpf_link;
 	enum np_bpf_state bpf_state;
 	u64 enable_seq;
 	bool bpf_exited;
 	struct np_exit_info exit_info;
+	const struct node_private_ops *exit_due;
+	struct np_exit_info exit_due_info;
+	struct work_struct exit_work;
+	unsigned int gen;
 	const struct node_private_ops *failed_ops;
 	struct np_exit_info error_info;
 	struct work_struct error_work;
@@ -73889,6 +73910,8 @@ struct pci_host_bridge {
 	u8 (*swizzle_irq)(struct pci_dev *, u8 *);
 	int (*map_irq)(const struct pci_dev *, u8, u8);
 	void (*release_fn)(struct pci_host_bridge *);
+	int (*enable_device)(struct pci_host_bridge *, struct pci_dev *);
+	void (*disable_device)(struct pci_host_bridge *, struct pci_dev *);
 	void *release_data;
 	unsigned int ignore_reset_delay: 1;
 	unsigned int no_ext_tags: 1;
@@ -73904,8 +73927,6 @@ struct pci_host_bridge {
 	unsigned int size_windows: 1;
 	unsigned int msi_domain: 1;
 	resource_size_t (*align_resource)(struct pci_dev *, const struct resource *, resource_size_t, resource_size_t, resource_size_t);
-	long: 64;
-	long: 64;
 	long: 64;
 	long: 64;
 	long unsigned int private[0];
@@ -75607,6 +75628,12 @@ struct pimreghdr {
 	__be32 flags;
 };
 
+struct pin_longterm_test {
+	__u64 addr;
+	__u64 size;
+	__u32 flags;
+};
+
 struct ping_iter_state {
 	struct seq_net_private p;
 	int bucket;
@@ -76366,7 +76393,6 @@ struct power_supply {
 	size_t num_supplicants;
 	char **supplied_from;
 	size_t num_supplies;
-	struct device_node *of_node;
 	void *drv_data;
 	struct device dev;
 	struct work_struct changed_work;
@@ -76455,6 +76481,7 @@ struct power_supply_config {
 	const struct attribute_group **attr_grp;
 	char **supplied_to;
 	size_t num_supplicants;
+	bool no_wakeup_source;
 };
 
 struct power_supply_hwmon {
@@ -76766,6 +76793,13 @@ struct printk_ringbuffer {
 	struct prb_desc_ring desc_ring;
 	struct prb_data_ring text_data_ring;
 	atomic_long_t fail;
+};
+
+struct private_range {
+	struct list_head list;
+	int nid;
+	u64 start;
+	u64 size;
 };
 
 struct private_range_check {
@@ -77332,6 +77366,11 @@ struct psmouse_protocol {
 struct psy_am_i_supplied_data {
 	struct power_supply *psy;
 	unsigned int count;
+};
+
+struct psy_for_each_psy_cb_data {
+	int (*fn)(struct power_supply *, void *);
+	void *data;
 };
 
 struct psy_get_supplier_prop_data {
@@ -80202,6 +80241,7 @@ struct scan_area {
 
 struct scan_control {
 	long unsigned int nr_to_reclaim;
+	long unsigned int np_limit;
 	nodemask_t *nodemask;
 	struct mem_cgroup *target_mem_cgroup;
 	long unsigned int anon_cost;
@@ -80219,6 +80259,7 @@ struct scan_control {
 	unsigned int memcg_low_reclaim: 1;
 	unsigned int memcg_low_skipped: 1;
 	unsigned int memcg_full_walk: 1;
+	unsigned int np_capped: 1;
 	unsigned int hibernation_mode: 1;
 	unsigned int compaction_ready: 1;
 	unsigned int cache_trim_mode: 1;

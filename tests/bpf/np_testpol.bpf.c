@@ -10,7 +10,10 @@
  * that number; request_pages > 0 asks, from the first admit call, for
  * that many pages to be moved off the node (request_what);
  * evacuate_to is what evacuate_target answers (NP_NO_NODE: the
- * kernel's choice).
+ * kernel's choice); init_ret is what init returns; init_uaddr and
+ * exit_uaddr, when set, make init and exit read a string from that
+ * address of the loader's with the sleepable bpf_copy_from_user_str(), so
+ * that a page the loader keeps waiting on userfaultfd makes them sleep.
  */
 #include "np.bpf.h"
 
@@ -22,6 +25,13 @@ const volatile u32 error_after;
 const volatile u64 request_pages;
 const volatile u32 request_what;
 const volatile s32 evacuate_to = NP_NO_NODE;
+const volatile s32 init_ret;
+const volatile u64 init_uaddr, exit_uaddr;
+
+extern int bpf_copy_from_user_str(void *dst, u32 dst__sz,
+				  const void *unsafe_ptr__ign,
+				  u64 flags) __ksym;
+char user_str[16];
 
 u64 admit_calls, migrate_calls, init_calls, exit_calls;
 /* evacuate_target: calls, and the pages it was asked about in all. */
@@ -81,7 +91,10 @@ int NP_CALLBACK_SLEEPABLE(testpol_init, int nid)
 {
 	__sync_fetch_and_add(&init_calls, 1);
 	attached_nid = nid;
-	return 0;
+	if (init_uaddr)
+		bpf_copy_from_user_str(user_str, sizeof(user_str),
+				       (const void *)init_uaddr, 0);
+	return init_ret;
 }
 
 void NP_CALLBACK_SLEEPABLE(testpol_exit, int nid,
@@ -89,6 +102,9 @@ void NP_CALLBACK_SLEEPABLE(testpol_exit, int nid,
 {
 	__sync_fetch_and_add(&exit_calls, 1);
 	check_nid(nid);
+	if (exit_uaddr)
+		bpf_copy_from_user_str(user_str, sizeof(user_str),
+				       (const void *)exit_uaddr, 0);
 	NP_RECORD_EXIT(uei, info);
 }
 

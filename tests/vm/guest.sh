@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|cramall|noclaim]
+# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|cramall|noclaim] [kmemleak]
 #
 # Runs inside the VM (PID 1's child, as root).  Turns the memory-only NUMA
 # nodes into private nodes with the test driver (with "cram", the first
@@ -9,14 +9,28 @@
 # one test script from tests/vm/t/ (or the demo), and leaves in OUTDIR:
 #   output  what the test printed     rc     its exit status
 #   dmesg   the whole kernel log      setup  the node claim log
+#   kmemleak (with "kmemleak") the leak reports kmemleak made after the
+#           test, from objects allocated since the guest booted
 set -u
-test=$1 out=$2 bin=$3 tmo=$4 claim=${5:-claim}
+test=$1 out=$2 bin=$3 tmo=$4 claim=${5:-claim} leaks=${6:-}
 here=$(dirname "$(readlink -f "$0")")
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 export NP_BIN=$bin NP_OUT=$out NP_TESTS=$here
 
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ -n "$leaks" ]; then
+	# Forget what boot left behind: only what follows counts.
+	echo scan >"$KMEMLEAK" 2>/dev/null && echo clear >"$KMEMLEAK"
+fi
+
 finish() {
+	if [ -n "$leaks" ] && [ -w "$KMEMLEAK" ]; then
+		# Objects younger than 5 s are never reported: let them age.
+		sleep 6
+		echo scan >"$KMEMLEAK"
+		cat "$KMEMLEAK" >"$out/kmemleak" 2>&1
+	fi
 	dmesg >"$out/dmesg" 2>&1
 	echo "$1" >"$out/rc"
 	sync

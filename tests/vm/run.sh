@@ -4,11 +4,19 @@
 # Run the VM tests: one virtme-ng guest per test, TAP on stdout.
 #
 #   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
-#         [--bench NAME] [--list] [--no-private]
+#         [--bench NAME] [--list] [--no-private] [--slow FACTOR]
+#         [--kmemleak SYMBOLS]
 #
 # --no-private leaves the memory-only node alone, for a kernel without
 # private nodes (the unpatched baseline); only tests that do not use the
 # private node make sense then.
+#
+# --slow FACTOR multiplies every timeout, for a kernel built with the
+# debugging options (KASAN, lockdep) that make it several times slower.
+# --kmemleak SYMBOLS asks kmemleak to scan after each test (the kernel needs
+# CONFIG_DEBUG_KMEMLEAK) and fails the test on a leak report whose
+# allocation backtrace goes through a function of SYMBOLS, the list that
+# scripts/series-symbols.py makes; other reports are listed, not failed.
 #
 # Each guest (TCG, no KVM) has two nodes with one CPU each and a third,
 # memory-only node whose range is reserved with memmap=, so that the test
@@ -27,7 +35,7 @@
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
 set -u
 here=$(dirname "$(readlink -f "$0")")
-kernel= bin= out= only= demo=0 bench= list=0 claim=claim
+kernel= bin= out= only= demo=0 bench= list=0 claim=claim slow=1 leaksyms=
 
 usage() {
 	sed -n 's/^#   \?//p' "$0" | sed -n '2,5p'
@@ -43,6 +51,8 @@ while [ $# -gt 0 ]; do
 	--bench) bench=$2; shift ;;
 	--list) list=1 ;;
 	--no-private) claim=noclaim ;;
+	--slow) slow=$2; shift ;;
+	--kmemleak) leaksyms=$(readlink -f "$2"); shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -59,6 +69,14 @@ if [ $list = 1 ]; then
 fi
 if [ -z "$kernel" ] || [ -z "$bin" ] || [ -z "$out" ]; then
 	usage >&2
+	exit 2
+fi
+case "$slow" in
+''|*[!0-9]*|0) echo "run.sh: --slow takes a positive integer, not '$slow'" >&2
+	exit 2 ;;
+esac
+if [ -n "$leaksyms" ] && [ ! -s "$leaksyms" ]; then
+	echo "run.sh: --kmemleak: no symbol list in '$leaksyms'" >&2
 	exit 2
 fi
 if [ ! -f "$kernel" ]; then
@@ -105,7 +123,7 @@ vm_args() {
 		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1"
 		--append 'memmap=1G$0x100000000')
 }
-BOOT_ALLOWANCE=120
+BOOT_ALLOWANCE=$((120 * slow))
 
 # Patterns in the guest kernel log that fail a test.
 BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_OOM|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|soft lockup|hard LOCKUP|blocked for more than|page dumped because|list_add corruption|list_del corruption'
@@ -114,7 +132,7 @@ BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_O
 # test; DEVICE "cram" has the first private node claimed by cram_emu,
 # "cramall" every one.
 run_one() {
-	local name=$1 tmo=$2 dir=$3 how=$claim
+	local name=$1 tmo=$(($2 * slow)) dir=$3 how=$claim
 	vm_args "${4:-2}" "${5:-1}"
 	[ -n "${6:-}" ] && [ "$claim" = claim ] && how=${6}
 	rm -rf "$dir"
@@ -122,7 +140,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "$here/guest.sh $name $dir $bin $tmo $how" \
+		--exec "$here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }
@@ -175,7 +193,7 @@ for t in $tests; do
 	nodes=$(sed -n 's/^# nodes: //p' "$here/t/$t.sh")
 	device=$(sed -n 's/^# device: //p' "$here/t/$t.sh")
 	dir=$out/$t
-	echo "# [$n/$total] $t: booting (timeout ${tmo}s)" >&2
+	echo "# [$n/$total] $t: booting (timeout $((tmo * slow))s)" >&2
 	start=$(date +%s)
 	run_one "$t" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}" "$device"
 	secs=$(($(date +%s) - start))
@@ -183,7 +201,7 @@ for t in $tests; do
 	if [ ! -f "$dir/rc" ]; then
 		reason="the VM did not finish (vng exit $(cat "$dir/vng-rc")), see $dir/console"
 	elif [ "$(cat "$dir/rc")" = 124 ]; then
-		reason="timed out after ${tmo}s"
+		reason="timed out after $((tmo * slow))s"
 	elif [ "$(cat "$dir/rc")" = 3 ]; then
 		reason="could not claim the private node: $(tail -n 1 "$dir/setup")"
 	elif [ "$(cat "$dir/rc")" != 0 ]; then
@@ -194,8 +212,19 @@ for t in $tests; do
 	if [ -n "$bad" ]; then
 		reason="${reason:+$reason; }kernel log: $(echo "$bad" | head -n 1)"
 	fi
+	leaks=
+	if [ -n "$leaksyms" ]; then
+		if [ ! -f "$dir/kmemleak" ]; then
+			reason="${reason:+$reason; }no kmemleak report was taken"
+		elif ! leaks=$("$here/kmemleak.py" "$dir/kmemleak" "$leaksyms"); then
+			reason="${reason:+$reason; }kmemleak: $(echo "$leaks" | head -n 1) (leaks in the series' code)"
+		fi
+	fi
 	# The test's own TAP lines, indented as subtests.
 	[ -f "$dir/output" ] && sed 's/^/    /' "$dir/output"
+	if [ -n "$leaks" ]; then
+		echo "    # kmemleak: $(echo "$leaks" | head -n 1) (see $dir/kmemleak)"
+	fi
 	if [ -z "$reason" ]; then
 		echo "ok $n - $t (${secs}s)"
 	else

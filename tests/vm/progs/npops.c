@@ -42,6 +42,16 @@
  *   npops pin NODE MB
  *	fill a range bound to NODE, then pin it long-term by registering it
  *	as an io_uring buffer.  pin=ERR before=PAGES after=PAGES (on NODE)
+ *   npops pageout NODE FILE
+ *	map FILE and read it (its page cache goes where the task's policy
+ *	says; run under numactl --membind=NODE), then MADV_PAGEOUT it.
+ *	on_node=PAGES resident=PAGES after=PAGES resident_after=PAGES
+ *	(pages on NODE, and resident, before and after)
+ *   npops collapse NODE MB
+ *	fault MB (a multiple of 2) of anonymous memory on this CPU's node in
+ *	base pages, move_pages(2) the last 212 pages of each 2 MB to NODE,
+ *	then MADV_COLLAPSE it all.  collapse=ERR before=PAGES after=PAGES
+ *	(on NODE)
  *   npops pinwrite NODE MB TARGET
  *	fill a range bound to NODE; print "ready" and wait for a line
  *	(meanwhile the caller pushes it down to TARGET); print
@@ -380,6 +390,93 @@ static int cmd_pin(int node, size_t len)
 	return 0;
 }
 
+/* Resident pages of [p, p + len), by mincore(2). */
+static long resident(char *p, size_t len)
+{
+	size_t n = len / page_size;
+	unsigned char *vec = malloc(n);
+	long count = 0;
+
+	if (!vec || mincore(p, len, vec))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		count += vec[i] & 1;
+	free(vec);
+	return count;
+}
+
+static int cmd_pageout(int node, const char *path)
+{
+	long before, res_before, after, res_after;
+	unsigned long sum = 0;
+	size_t len;
+	char *p;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	len = lseek(fd, 0, SEEK_END) & ~(page_size - 1);
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (!len || p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	for (size_t off = 0; off < len; off += page_size)
+		sum += ((volatile char *)p)[off];
+	before = on_node(p, len, node);
+	res_before = resident(p, len);
+	if (madvise(p, len, MADV_PAGEOUT)) {
+		perror("MADV_PAGEOUT");
+		return 1;
+	}
+	after = on_node(p, len, node);
+	res_after = resident(p, len);
+	printf("on_node=%ld resident=%ld after=%ld resident_after=%ld sum=%lu\n",
+	       before, res_before, after, res_after, sum);
+	return 0;
+}
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25	/* Linux 6.1, not in glibc 2.36's headers */
+#endif
+#define HPAGE		(2UL << 20)
+#define ON_NODE_PER_HPAGE	212
+
+static int cmd_collapse(int node, size_t len)
+{
+	char *raw, *p;
+	long before, r;
+
+	len = len / HPAGE * HPAGE;
+	raw = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!len || raw == MAP_FAILED)
+		return 1;
+	p = (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
+	/* Base pages first; then the range may be collapsed. */
+	madvise(p, len, MADV_NOHUGEPAGE);
+	touch(p, len, 5);
+	for (size_t h = 0; h < len; h += HPAGE) {
+		size_t off = HPAGE - ON_NODE_PER_HPAGE * page_size;
+
+		r = move_range(p + h + off, ON_NODE_PER_HPAGE * page_size,
+			       node);
+		if (r < 0) {
+			fprintf(stderr, "move_pages: %s\n", strerror(-r));
+			return 1;
+		}
+	}
+	before = on_node(p, len, node);
+	madvise(p, len, MADV_HUGEPAGE);
+	r = madvise(p, len, MADV_COLLAPSE);
+	printf("collapse=%s before=%ld after=%ld\n", err_name(r), before,
+	       on_node(p, len, node));
+	return 0;
+}
+
 /* The long-term pin test of debugfs gup_test (CONFIG_GUP_TEST). */
 struct pin_longterm_test {
 	unsigned long long addr;
@@ -453,7 +550,8 @@ static int usage(void)
 		"             | forkhold NODE MB TARGET\n"
 		"             | frag NODE MB | pin NODE MB\n"
 		"             | wprotect NODE MB TARGET\n"
-		"             | pinwrite NODE MB TARGET\n");
+		"             | pinwrite NODE MB TARGET | pageout NODE FILE\n"
+		"             | collapse NODE MB\n");
 	return 2;
 }
 
@@ -471,6 +569,8 @@ int main(int argc, char **argv)
 	node = atoi(argv[2]);
 	if (node < 0 || node >= MAX_NODES)
 		return usage();
+	if (!strcmp(cmd, "pageout") && argc == 4)
+		return cmd_pageout(node, argv[3]);
 	len = atol(argv[argc == 5 && !strcmp(cmd, "fault") ? 4 : 3]) * MB;
 	if (!len)
 		return usage();
@@ -489,6 +589,8 @@ int main(int argc, char **argv)
 		return cmd_forkhold(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "wprotect") && argc == 5)
 		return cmd_wprotect(node, len, atoi(argv[4]));
+	if (!strcmp(cmd, "collapse") && argc == 4)
+		return cmd_collapse(node, len);
 	if (!strcmp(cmd, "pinwrite") && argc == 5)
 		return cmd_pinwrite(node, len, atoi(argv[4]));
 	if (!strcmp(cmd, "frag") && argc == 4)

@@ -497,14 +497,45 @@ static long fill_until_sigbus(int node)
 	return touched;
 }
 
+/*
+ * Once bound to the full node, every new page of anonymous memory of ours
+ * (stack, heap) faults there and gets SIGBUS, as it should: what the test
+ * needs is allocated and touched before.
+ */
+static struct {
+	char path[4096];
+	char buf[65536];
+	char res[256];
+} bio;
+
+/* Fault in the stack the calls below will use, before binding. */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char stack[65536];
+
+	for (size_t i = 0; i < sizeof(stack); i += 256)
+		stack[i] = 1;
+}
+
 static int cmd_boundio(int node, const char *dir, long nfiles,
 		       const char *nofail)
 {
 	unsigned long mask = mask_of(node, -1);
 	long placed, oom_before, failed = 0, bytes = 0, free_kb;
-	char path[4096], buf[65536];
-	int first_errno = 0;
+	long on_node = 0, total = 0;
+	int first_errno = 0, fd = -1, bound;
+	ssize_t wrote = -1, n;
+	char *tok, *save;
 
+	memset(&bio, 0, sizeof(bio));
+	touch_stack();
+	if (nofail) {
+		fd = open(nofail, O_RDWR);
+		if (fd < 0) {
+			perror(nofail);
+			return 1;
+		}
+	}
 	oom_before = vmstat("oom_kill");
 	placed = fill_until_sigbus(node);
 	free_kb = node_free(node) / 1024;
@@ -512,58 +543,55 @@ static int cmd_boundio(int node, const char *dir, long nfiles,
 	      node, placed, free_kb);
 	if (placed <= 0)
 		return 1;
-	check(!set_mempolicy(MPOL_BIND, &mask, MAX_NODES),
-	      "set_mempolicy(MPOL_BIND) to node %d only: %s", node,
-	      strerror(errno));
 
-	for (long i = 0; i < nfiles; i++) {
-		ssize_t n;
-		int fd;
+	/*
+	 * Bound: only system calls from here to the unbinding, no output,
+	 * no new memory of ours (see bio).
+	 */
+	bound = set_mempolicy(MPOL_BIND, &mask, MAX_NODES);
+	for (long i = 0; !bound && i < nfiles; i++) {
+		int f;
 
-		snprintf(path, sizeof(path), "%s/f%ld", dir, i);
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
+		snprintf(bio.path, sizeof(bio.path), "%s/f%ld", dir, i);
+		f = open(bio.path, O_RDONLY);
+		if (f < 0) {
 			failed++;
 			first_errno = first_errno ? first_errno : errno;
 			continue;
 		}
-		while ((n = read(fd, buf, sizeof(buf))) > 0)
+		while ((n = read(f, bio.buf, sizeof(bio.buf))) > 0)
 			bytes += n;
 		if (n < 0) {
 			failed++;
 			first_errno = first_errno ? first_errno : errno;
 		}
-		close(fd);
+		close(f);
 	}
+	if (!bound && nofail) {
+		wrote = write(fd, "256\n", 4);
+		n = pread(fd, bio.res, sizeof(bio.res) - 1, 0);
+		bio.res[n > 0 ? n : 0] = 0;
+	}
+	set_mempolicy(MPOL_DEFAULT, NULL, 0);
+
+	check(!bound, "set_mempolicy(MPOL_BIND) to node %d only", node);
 	if (nfiles)
 		check(failed == 0,
 		      "%ld cold files read under the bind to the full node: %ld failed (%s), %ld kB read",
 		      nfiles, failed, first_errno ? strerror(first_errno) : "none",
 		      bytes / 1024);
-
 	if (nofail) {
-		char res[256] = "";
-		long on_node = 0, total = 0;
-		char *tok, *save;
-		FILE *f;
-
-		f = fopen(nofail, "w");
-		check(f && fprintf(f, "256\n") > 0 && !fclose(f),
+		close(fd);
+		check(wrote == 4,
 		      "256 __GFP_NOFAIL page cache allocations under the bind returned");
-		f = fopen(nofail, "r");
-		if (f) {
-			if (!fgets(res, sizeof(res), f))
-				res[0] = 0;
-			fclose(f);
-		}
-		for (tok = strtok_r(res, " \n", &save); tok;
+		for (tok = strtok_r(bio.res, " \n", &save); tok;
 		     tok = strtok_r(NULL, " \n", &save)) {
 			int nid = atoi(tok);
-			long cnt = atol(strchr(tok, '=') ? strchr(tok, '=') + 1 : "0");
+			char *eq = strchr(tok, '=');
 
-			total += cnt;
-			if (nid == node)
-				on_node += cnt;
+			total += eq ? atol(eq + 1) : 0;
+			if (nid == node && eq)
+				on_node += atol(eq + 1);
 		}
 		check(total == 256 && on_node < total,
 		      "they found room, on ordinary nodes when node %d is full (%ld of %ld on it)",

@@ -57,7 +57,18 @@ ok $? "LONGTERM_PIN with PROTECT_WRITE is refused"
 
 # A read-only long-term pin on a write-protected page must keep seeing the
 # page its task writes to: demote under PROTECT_WRITE, pin while the policy
-# allows long-term pins on the node, write under PROTECT_WRITE again.
+# allows long-term pins on the node, write under PROTECT_WRITE again.  A
+# long-term pin never stays in ZONE_MOVABLE: online the node's memory as
+# kernel memory, so that the flag decides.
+np_policy none
+for b in /sys/devices/system/node/node$P/memory[0-9]*; do
+	echo offline >"$b/state" || break
+done
+for b in /sys/devices/system/node/node$P/memory[0-9]*; do
+	echo online_kernel >"$b/state" || break
+done
+check "node $P onlined as kernel memory, still private" -- \
+	grep -qw "$P" /sys/devices/system/node/has_private_memory
 pin_then_write() {
 	local line res
 	np_policy 0xd || return 1
