@@ -71576,6 +71576,12 @@ struct np_exit_info {
 	char msg[128];
 };
 
+struct np_exit_due {
+	const struct node_private_ops *ops;
+	struct np_exit_info info;
+	long unsigned int gp;
+};
+
 struct np_stats;
 
 struct node_private {
@@ -71585,14 +71591,14 @@ struct node_private {
 	const struct node_private_ops *ops;
 	struct np_stats *stats;
 	bool reclaim_withheld;
+	atomic_t reclaim_wakes;
 	const struct node_private_ops *bpf_ops;
 	const struct bpf_link *bpf_link;
 	enum np_bpf_state bpf_state;
 	u64 enable_seq;
 	bool bpf_exited;
 	struct np_exit_info exit_info;
-	const struct node_private_ops *exit_due;
-	struct np_exit_info exit_due_info;
+	struct np_exit_due exit_due[2];
 	struct work_struct exit_work;
 	unsigned int gen;
 	const struct node_private_ops *failed_ops;
@@ -76800,6 +76806,7 @@ struct private_range {
 	int nid;
 	u64 start;
 	u64 size;
+	void *ctx;
 };
 
 struct private_range_check {

@@ -86,7 +86,8 @@ export NP_NODE NP_START NP_SIZE NP_NODES
 
 if [ "$test" = demo ]; then
 	script=$here/demo.sh
-elif [ "${test#bench/}" != "$test" ]; then
+elif [ "${test#*/}" != "$test" ]; then
+	# bench/NAME, peer/NAME: another directory of tests/vm
 	script=$here/$test.sh
 else
 	script=$here/t/$test.sh

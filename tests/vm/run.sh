@@ -5,12 +5,14 @@
 #
 #   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
 #         [--bench NAME] [--list] [--no-private] [--slow FACTOR]
-#         [--kmemleak SYMBOLS]
+#         [--kmemleak SYMBOLS] [--suite DIR]
 #
 # --no-private leaves the memory-only node alone, for a kernel without
 # private nodes (the unpatched baseline); only tests that do not use the
 # private node make sense then.
 #
+# --suite DIR runs the tests of tests/vm/DIR instead of tests/vm/t: peer
+# runs the suites we did not write (make check-peer).
 # --slow FACTOR multiplies every timeout, for a kernel built with the
 # debugging options (KASAN, lockdep) that make it several times slower.
 # --kmemleak SYMBOLS asks kmemleak to scan after each test (the kernel needs
@@ -36,6 +38,7 @@
 set -u
 here=$(dirname "$(readlink -f "$0")")
 kernel= bin= out= only= demo=0 bench= list=0 claim=claim slow=1 leaksyms=
+suite=t
 
 usage() {
 	sed -n 's/^#   \?//p' "$0" | sed -n '2,5p'
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--list) list=1 ;;
 	--no-private) claim=noclaim ;;
 	--slow) slow=$2; shift ;;
+	--suite) suite=$2; shift ;;
 	--kmemleak) leaksyms=$(readlink -f "$2"); shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -59,11 +63,19 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-tests=$(cd "$here/t" && ls -- *.sh | sed 's/\.sh$//')
+case "$suite" in
+''|*/*|.*) echo "run.sh: --suite takes a directory of tests/vm, not '$suite'" >&2
+	exit 2 ;;
+esac
+if [ ! -d "$here/$suite" ]; then
+	echo "run.sh: no test suite $here/$suite" >&2
+	exit 2
+fi
+tests=$(cd "$here/$suite" && ls -- *.sh | grep -v 'lib\.sh$' | sed 's/\.sh$//')
 if [ $list = 1 ]; then
 	for t in $tests; do
 		printf '%-16s %s\n' "$t" \
-			"$(sed -n 's/^# description: //p' "$here/t/$t.sh")"
+			"$(sed -n 's/^# description: //p' "$here/$suite/$t.sh")"
 	done
 	exit 0
 fi
@@ -89,7 +101,7 @@ if ! command -v vng >/dev/null; then
 fi
 if [ -n "$only" ]; then
 	for t in ${only//,/ }; do
-		if [ ! -f "$here/t/$t.sh" ]; then
+		if [ ! -f "$here/$suite/$t.sh" ]; then
 			echo "run.sh: no test '$t'; tests are:" $tests >&2
 			exit 2
 		fi
@@ -187,15 +199,17 @@ echo "TAP version 13"
 echo "1..$total"
 for t in $tests; do
 	n=$((n + 1))
-	tmo=$(sed -n 's/^# timeout: //p' "$here/t/$t.sh")
+	tmo=$(sed -n 's/^# timeout: //p' "$here/$suite/$t.sh")
 	tmo=${tmo:-300}
-	cpus=$(sed -n 's/^# cpus: //p' "$here/t/$t.sh")
-	nodes=$(sed -n 's/^# nodes: //p' "$here/t/$t.sh")
-	device=$(sed -n 's/^# device: //p' "$here/t/$t.sh")
+	cpus=$(sed -n 's/^# cpus: //p' "$here/$suite/$t.sh")
+	nodes=$(sed -n 's/^# nodes: //p' "$here/$suite/$t.sh")
+	device=$(sed -n 's/^# device: //p' "$here/$suite/$t.sh")
 	dir=$out/$t
 	echo "# [$n/$total] $t: booting (timeout $((tmo * slow))s)" >&2
 	start=$(date +%s)
-	run_one "$t" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}" "$device"
+	name=$t
+	[ "$suite" = t ] || name=$suite/$t
+	run_one "$name" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}" "$device"
 	secs=$(($(date +%s) - start))
 	reason=
 	if [ ! -f "$dir/rc" ]; then

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-peer.sh --out DIR
+#
+# make check-peer once the patched kernel and the test programs are built:
+# suites we did not write, run in the same VMs on the patched kernel and on
+# the unpatched Debian kernel (built from the same configuration by
+# scripts/baseline.sh), compared test by test.
+#   - tools/testing/selftests/mm through run_vmtests.sh, per category:
+#     unpatched without a private node; patched without one ("plain"),
+#     with one ("private"), and bound to it with numactl ("bound");
+#   - the struct_ops tests of the BPF selftests (test_progs), unpatched,
+#     patched, and patched with a node_private_ops policy attached;
+#   - numactl's own regression tests and tools, and trinity (see their
+#     tests/vm/peer/ scripts), when they are built.
+# Every result that differs from the unpatched kernel must be explained in
+# tests/peer/expected-differences.txt.  Writes DIR/peer/report.md; ends
+# with "N passed, N failed".
+set -u
+here=$(dirname "$(readlink -f "$0")")
+top=$(dirname "$here")
+out=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$(readlink -f "$2"); shift ;;
+	-h|--help) sed -n 's/^# \?//p' "$0" | sed -n '3,17p'; exit 0 ;;
+	*) echo "check-peer.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { echo "usage: check-peer.sh --out DIR" >&2; exit 2; }
+cd "$top" || exit 2
+peer=$out/peer
+mkdir -p "$peer"
+passed=0 failed=0
+start=$(date +%s)
+
+result() {
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+step() { echo "== $* ($((($(date +%s) - start) / 60)) min)"; }
+
+step "building the mm selftests (tools/testing/selftests/mm)"
+# 6.12's khugepaged.c uses KSFT_SKIP without including kselftest.h.
+make -s -C "$out/linux/tools/testing/selftests/mm" OUTPUT="$peer/mm" \
+	KHDR_INCLUDES="-isystem $out/kbuild/usr/include" \
+	EXTRA_CFLAGS=-DKSFT_SKIP=4 >"$peer/mm-build.log" 2>&1
+result $? "the mm selftests build (log: $peer/mm-build.log)"
+
+step "building the BPF struct_ops selftests (test_progs subset)"
+make -s -f tests/peer/bpf-selftests.mk KSRC="$out/linux" KOUT="$out/kbuild" \
+	LIBBPF_OUT="$out/libbpf" BPFTOOL="$out/bpftool/bpftool" \
+	OUT="$out/peer-bpf" -j"$(nproc)" >"$peer/bpf-build.log" 2>&1
+result $? "test_progs builds (log: $peer/bpf-build.log)"
+
+step "building the unpatched kernel (scripts/baseline.sh)"
+scripts/baseline.sh "$out" --build-only >"$peer/kbase-build.log" 2>&1
+result $? "the unpatched kernel builds (log: $peer/kbase-build.log)"
+unpatched=$out/kbase/arch/x86/boot/bzImage
+patched=$out/kbuild/arch/x86/boot/bzImage
+
+# run CONFIG KERNEL TESTS [run.sh options]: the peer tests in a guest each.
+run() {
+	local config=$1 kernel=$2 tests=$3
+	shift 3
+	step "peer tests $tests: $config kernel"
+	tests/vm/run.sh --kernel "$kernel" --bin "$out/tests" --suite peer \
+		--out "$peer/$config" --only "$tests" "$@" >"$peer/$config.tap"
+	sed 's/^/    /' "$peer/$config.tap" | grep -E '^    (not )?ok [0-9]|# mm|# test_progs'
+	grep -qE '^not ok [0-9]' "$peer/$config.tap"
+	result $((! $?)) "peer tests $tests ran on the $config kernel"
+	cat "$peer/$config"/*/results.txt >"$peer/$config.txt" 2>/dev/null
+}
+run unpatched "$unpatched" mm-plain,bpf-plain --no-private
+run plain "$patched" mm-plain,bpf-plain --no-private
+run private "$patched" mm-private,bpf-private
+run bound "$patched" mm-bound
+for t in numactl trinity; do
+	[ -f "tests/vm/peer/$t.sh" ] && run "$t" "$patched" "$t"
+done
+
+step "comparing with the unpatched kernel"
+tests/peer/compare.py --expected tests/peer/expected-differences.txt \
+	--markdown "$peer/report.md" "$peer/unpatched.txt" \
+	plain="$peer/plain.txt" private="$peer/private.txt" \
+	bound="$peer/bound.txt"
+result $? "every difference from the unpatched kernel is explained ($peer/report.md)"
+
+echo "# check-peer took $((($(date +%s) - start) / 60)) minutes"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
