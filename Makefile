@@ -78,7 +78,8 @@ vpath %.bpf.c bpf tests/bpf
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all help deps kernel kernel-debug tools vmlinux-h progs check \
-	check-debug vmtest demo clean distclean checkpatch check-series \
+	check-debug check-peer vmtest demo clean distclean checkpatch \
+	check-series \
 	baseline bench unit FORCE
 
 all:
@@ -101,6 +102,8 @@ help:
 	@echo '              fault injection (kernel-patch/config-debug)'
 	@echo '  check-debug every VM test and the demo on the debug kernel, leak'
 	@echo '              reports of the series failing a test (about 3 hours)'
+	@echo '  check-peer  mm selftests, BPF struct_ops selftests, numactl tests'
+	@echo '              and trinity, compared with the unpatched kernel'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
@@ -284,6 +287,11 @@ check-debug: deps
 	$(Q)$(MAKE) --no-print-directory kernel-debug
 	$(Q)tests/check-debug.sh --out $(OUT) --kernel $(BZIMAGE_DEBUG) \
 		--bin $(OUT)/tests $(if $(T),--only $(T))
+
+check-peer: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory tools progs
+	$(Q)tests/check-peer.sh --out $(OUT)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory kernel

@@ -3,8 +3,8 @@
 #
 # check-debug.sh --out DIR --kernel BZIMAGE --bin DIR [--only NAME[,NAME]]
 #
-# make check-debug once the builds are done: every VM test, then the demo,
-# on the debug kernel (kernel-patch/config-debug: lockdep, KASAN, KFENCE,
+# make check-debug once the builds are done: every VM test, the fault
+# injection tests of tests/vm/debug, then the demo, on the debug kernel (kernel-patch/config-debug: lockdep, KASAN, KFENCE,
 # UBSAN, kmemleak, debug objects, list debugging), with timeouts scaled for
 # it (NP_DEBUG_SLOW, 5 by default).  A test fails as under make check, and
 # also on a kmemleak report that involves the series' code.  Ends with
@@ -54,6 +54,16 @@ if [ $st != 0 ] && [ "$ran" = 0 ]; then
 fi
 
 if [ -z "$only" ]; then
+	echo "== fault injection on the debug kernel (tests/vm/debug)"
+	tests/vm/run.sh --kernel "$kernel" --bin "$bin" \
+		--out "$out/vmtest-debug-faults" --suite debug --slow "$slow" \
+		--kmemleak "$syms" >"$out/vmtest-debug-faults.tap"
+	cat "$out/vmtest-debug-faults.tap"
+	passed=$((passed + $(grep -cE '^ok [0-9]+ ' "$out/vmtest-debug-faults.tap")))
+	f=$(grep -cE '^not ok [0-9]+ ' "$out/vmtest-debug-faults.tap")
+	[ "$(grep -cE '^(not )?ok [0-9]+ ' "$out/vmtest-debug-faults.tap")" = 0 ] && f=1
+	failed=$((failed + f))
+
 	echo "== the demo on the debug kernel"
 	if tests/vm/run.sh --kernel "$kernel" --bin "$bin" \
 		--out "$out/demo-debug" --demo --slow "$slow" \

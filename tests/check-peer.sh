@@ -61,6 +61,10 @@ make -s -f tests/peer/bpf-selftests.mk KSRC="$out/linux" KOUT="$out/kbuild" \
 	OUT="$out/peer-bpf" -j"$(nproc)" >"$peer/bpf-build.log" 2>&1
 result $? "test_progs builds (log: $peer/bpf-build.log)"
 
+step "building numactl's test suite (scripts/peer-numactl.sh)"
+scripts/peer-numactl.sh "$peer/numactl" >"$peer/numactl-build.log" 2>&1
+result $? "numactl's test suite builds (log: $peer/numactl-build.log)"
+
 step "building the unpatched kernel (scripts/baseline.sh)"
 scripts/baseline.sh "$out" --build-only >"$peer/kbase-build.log" 2>&1
 result $? "the unpatched kernel builds (log: $peer/kbase-build.log)"
@@ -79,13 +83,11 @@ run() {
 	result $((! $?)) "peer tests $tests ran on the $config kernel"
 	cat "$peer/$config"/*/results.txt >"$peer/$config.txt" 2>/dev/null
 }
-run unpatched "$unpatched" mm-plain,bpf-plain --no-private
-run plain "$patched" mm-plain,bpf-plain --no-private
-run private "$patched" mm-private,bpf-private
+run unpatched "$unpatched" mm-plain,bpf-plain,numactl --no-private
+run plain "$patched" mm-plain,bpf-plain,numactl --no-private
+run private "$patched" mm-private,bpf-private,numactl
 run bound "$patched" mm-bound
-for t in numactl trinity; do
-	[ -f "tests/vm/peer/$t.sh" ] && run "$t" "$patched" "$t"
-done
+run trinity "$patched" trinity
 
 step "comparing with the unpatched kernel"
 tests/peer/compare.py --expected tests/peer/expected-differences.txt \

@@ -16,13 +16,13 @@
 # Without a private node (the unpatched kernel, or --no-private) node 2 is
 # offline and the suite runs on nodes 0 and 1: that run is the baseline.
 #
-# NP_OUT/numactl-results.txt gets "numactl|TEST|RESULT" lines (PASS, SKIP,
+# NP_OUT/results.txt gets "numactl|TEST|RESULT" lines (PASS, SKIP,
 # FAIL, TIMEOUT) for tests/peer/compare.py; the logs go to NP_OUT/numactl/.
 . "$NP_TESTS/lib.sh"
 NP_NUMACTL=${NP_NUMACTL:-$NP_BIN/../peer/numactl}
 NUMACTL_TIMEOUT=${NUMACTL_TIMEOUT:-2100}
 P=${NP_NODE:-}
-res=$NP_OUT/numactl-results.txt
+res=$NP_OUT/results.txt
 : >"$res"
 
 tree=
