@@ -93,6 +93,29 @@ if [ -n "$P" ]; then
 		"move_pages(2) put on node $P every page meant for it ($bad not)"
 	ok "$([ "$(np_stat admitted)" -gt "$adm0" ]; echo $?)" \
 		"the node's policy admitted the suite's allocations (admitted $adm0 -> $(np_stat admitted))"
+	# The numactl tools themselves on the private node.
+	out=$(memhog -r1 64M membind "$P" 2>&1)
+	ok $? "memhog -r1 64M membind $P"
+	numastat -n >"$NP_OUT/numastat.txt" 2>&1
+	ok $(grep -q "Node $P" "$NP_OUT/numastat.txt"; echo $?) \
+		"numastat -n shows node $P ($(grep -c . "$NP_OUT/numastat.txt") lines)"
+	mkfifo /tmp/numactl-go
+	"$NP_BIN/nptest" hold 0 32 </tmp/numactl-go >/tmp/numactl-hold.log 2>&1 &
+	holder=$!
+	exec 3>/tmp/numactl-go
+	for _ in $(seq 1 120); do
+		grep -q ready /tmp/numactl-hold.log && break
+		sleep 0.5
+	done
+	migratepages "$holder" 0 "$P"
+	mrc=$?
+	echo go >&3
+	exec 3>&-
+	wait $holder
+	rm -f /tmp/numactl-go
+	ok $([ $mrc = 0 ] && grep -q "^ok - contents intact" /tmp/numactl-hold.log &&
+		grep -q "# after: .*N$P=" /tmp/numactl-hold.log; echo $?) \
+		"migratepages PID 0 $P moved a process's memory to node $P, intact ($(grep '# after:' /tmp/numactl-hold.log))"
 	rm -rf "$work"
 	echo 3 >/proc/sys/vm/drop_caches
 	used=$(node_used_pages "$P")
