@@ -176,6 +176,7 @@ sleep 2
 echo go >&3
 exec 3>&-
 wait $holder
+rm -f /tmp/faults-go
 grep -q "^ok - contents intact" /tmp/faults-hold.log
 ok $? "the holder's data is intact after evacuation under allocation failures"
 echo "# fault: evacuation under global failslab+fail_page_alloc (30%, 40 times): move_evacuated $(np_stat move_evacuated)"
@@ -184,13 +185,48 @@ ok $([ "$(np_sys state)" = enabled ] && node_is_private; echo $?) \
 "$NPCTL" detach --node "$P" >/dev/null
 
 # --- migration in and out -------------------------------------------------
-allocfail 20 200
-r=$(failing "$NP_BIN/npops" move "$P" 16)
-allocfail_off
-echo "# fault: move_pages(2) of 4096 pages to node $P under failslab+fail_page_alloc (20%): $r"
-r2=$(failing "$NP_BIN/npops" move 0 16)
-ok $([ -n "$r" ] && [ -n "$r2" ]; echo $?) \
-	"move_pages(2) in and out under allocation failures return ($r2)"
+# np_testpol admits and lets pages migrate; move_pages(2) into the node and
+# back out, each under failing allocations of the moving task.
+check "attach np_testpol" -- "$NPCTL" attach np_testpol --node "$P"
+mig0=$(bpf_var np_testp.bss migrate_calls)
+in_ok=0 out_ok=0 intact=0 rounds=6
+for i in $(seq 1 $rounds); do
+	allocfail 20 200
+	r=$(failing "$NP_BIN/npops" move "$P" 16)
+	allocfail_off
+	case "$r" in ret=*) in_ok=$((in_ok + 1)) ;; esac
+	echo "# fault: move_pages(2) of 4096 pages into node $P, failslab+fail_page_alloc 20%: $r"
+	mkfifo /tmp/faults-go
+	failing "$NP_BIN/npops" hold "$P" 16 0 </tmp/faults-go \
+		>/tmp/faults-hold.log 2>&1 &
+	holder=$!
+	exec 3>/tmp/faults-go
+	for _ in $(seq 1 120); do
+		grep -q ready /tmp/faults-hold.log && break
+		sleep 0.5
+	done
+	allocfail 20 200
+	echo go >&3
+	exec 3>&-
+	wait $holder
+	allocfail_off
+	rm -f /tmp/faults-go
+	r=$(grep "intact=" /tmp/faults-hold.log)
+	case "$r" in ret=*) out_ok=$((out_ok + 1)) ;; esac
+	case "$r" in *intact=1*) intact=$((intact + 1)) ;; esac
+	echo "# fault: move_pages(2) of 4096 pages out of node $P, same faults: $r"
+done
+ok $([ $in_ok = $rounds ] && [ $out_ok = $rounds ]; echo $?) \
+	"move_pages(2) in and out under allocation failures return ($in_ok and $out_ok of $rounds)"
+ok $([ $intact = $rounds ]; echo $?) \
+	"the data moved out of the node under allocation failures is intact ($intact of $rounds)"
+calls0=$(bpf_var np_testp.bss admit_calls)
+"$NP_BIN/nptest" place "$P" 4 >/dev/null 2>&1
+ok $([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = np_testpol ] &&
+	[ "$(bpf_var np_testp.bss migrate_calls)" -gt "$mig0" ] &&
+	[ "$(bpf_var np_testp.bss admit_calls)" -gt "$calls0" ]; echo $?) \
+	"the policy stayed attached, was asked about the moves and still decides"
+"$NPCTL" detach --node "$P" >/dev/null
 sleep 1
 ok $([ "$(node_used_pages "$P")" -le $((used0 + 2048)) ]; echo $?) \
 	"the node's used pages came back ($used0 -> $(node_used_pages "$P"))"
