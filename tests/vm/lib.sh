@@ -217,6 +217,37 @@ sys.stdout.write(data.decode())
 EOF
 }
 
+# Holders: a program that fills memory, prints "ready" and waits for a
+# line on stdin before it goes on (nptest hold, npops hold ...).
+#
+# held CMD...: start CMD in the background and wait up to 180 s for its
+# "ready".  Sets HELD_PID, HELD_FD (its stdin, open for writing) and
+# HELD_LOG (its output).  Fails if CMD ends or is not ready in time.
+held() {
+	local fifo i
+	fifo=$(mktemp -u /run/np-held.XXXXXX)
+	mkfifo "$fifo" || return 1
+	HELD_LOG=$fifo.out
+	"$@" <"$fifo" >"$HELD_LOG" 2>&1 &
+	HELD_PID=$!
+	exec {HELD_FD}>"$fifo"
+	rm -f "$fifo"
+	for i in $(seq 1 720); do
+		grep -q ready "$HELD_LOG" && return 0
+		kill -0 "$HELD_PID" 2>/dev/null || break
+		sleep 0.25
+	done
+	grep -q ready "$HELD_LOG"
+}
+
+# release: send the holder its line, close its stdin and wait for it to
+# end; returns its exit status.
+release() {
+	echo go >&"$HELD_FD"
+	exec {HELD_FD}>&-
+	wait "$HELD_PID"
+}
+
 # Storms: cramstorm (tests/vm/progs/cramstorm.c) fills memory bound to
 # node 0 inside a memory cgroup; memory.reclaim of the cgroup then demotes
 # what the private node's policy lets through.  Its stdin is a fifo and

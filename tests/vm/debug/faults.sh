@@ -160,24 +160,14 @@ ok $([ $st != 0 ] && [ "$(np_sys state)" = enabled ] &&
 check "attach np_testpol asking to evacuate 16M" -- "$NPCTL" attach np_testpol \
 	--node "$P" --set request_pages=4096 --set request_what=0
 used0=$(node_used_pages "$P")
-mkfifo /tmp/faults-go
-"$NP_BIN/nptest" hold "$P" 32 </tmp/faults-go >/tmp/faults-hold.log 2>&1 &
-holder=$!
-exec 3>/tmp/faults-go
-for _ in $(seq 1 120); do
-	grep -q ready /tmp/faults-hold.log && break
-	sleep 0.5
-done
+held "$NP_BIN/nptest" hold "$P" 32
 # The work item runs in a kworker: fail a few allocations of everybody.
 allocfail 30 40 global
 sleep 3
 allocfail_off
 sleep 2
-echo go >&3
-exec 3>&-
-wait $holder
-rm -f /tmp/faults-go
-grep -q "^ok - contents intact" /tmp/faults-hold.log
+release
+grep -q "^ok - contents intact" "$HELD_LOG"
 ok $? "the holder's data is intact after evacuation under allocation failures"
 echo "# fault: evacuation under global failslab+fail_page_alloc (30%, 40 times): move_evacuated $(np_stat move_evacuated)"
 ok $([ "$(np_sys state)" = enabled ] && node_is_private; echo $?) \
@@ -196,22 +186,11 @@ for i in $(seq 1 $rounds); do
 	allocfail_off
 	case "$r" in ret=*) in_ok=$((in_ok + 1)) ;; esac
 	echo "# fault: move_pages(2) of 4096 pages into node $P, failslab+fail_page_alloc 20%: $r"
-	mkfifo /tmp/faults-go
-	failing "$NP_BIN/npops" hold "$P" 16 0 </tmp/faults-go \
-		>/tmp/faults-hold.log 2>&1 &
-	holder=$!
-	exec 3>/tmp/faults-go
-	for _ in $(seq 1 120); do
-		grep -q ready /tmp/faults-hold.log && break
-		sleep 0.5
-	done
+	held failing "$NP_BIN/npops" hold "$P" 16 0
 	allocfail 20 200
-	echo go >&3
-	exec 3>&-
-	wait $holder
+	release
 	allocfail_off
-	rm -f /tmp/faults-go
-	r=$(grep "intact=" /tmp/faults-hold.log)
+	r=$(grep "intact=" "$HELD_LOG")
 	case "$r" in ret=*) out_ok=$((out_ok + 1)) ;; esac
 	case "$r" in *intact=1*) intact=$((intact + 1)) ;; esac
 	echo "# fault: move_pages(2) of 4096 pages out of node $P, same faults: $r"

@@ -99,23 +99,13 @@ if [ -n "$P" ]; then
 	numastat -n >"$NP_OUT/numastat.txt" 2>&1
 	ok $(grep -q "Node $P" "$NP_OUT/numastat.txt"; echo $?) \
 		"numastat -n shows node $P ($(grep -c . "$NP_OUT/numastat.txt") lines)"
-	mkfifo /tmp/numactl-go
-	"$NP_BIN/nptest" hold 0 32 </tmp/numactl-go >/tmp/numactl-hold.log 2>&1 &
-	holder=$!
-	exec 3>/tmp/numactl-go
-	for _ in $(seq 1 120); do
-		grep -q ready /tmp/numactl-hold.log && break
-		sleep 0.5
-	done
-	migratepages "$holder" 0 "$P"
+	held "$NP_BIN/nptest" hold 0 32
+	migratepages "$HELD_PID" 0 "$P"
 	mrc=$?
-	echo go >&3
-	exec 3>&-
-	wait $holder
-	rm -f /tmp/numactl-go
-	ok $([ $mrc = 0 ] && grep -q "^ok - contents intact" /tmp/numactl-hold.log &&
-		grep -q "# after: .*N$P=" /tmp/numactl-hold.log; echo $?) \
-		"migratepages PID 0 $P moved a process's memory to node $P, intact ($(grep '# after:' /tmp/numactl-hold.log))"
+	release
+	ok $([ $mrc = 0 ] && grep -q "^ok - contents intact" "$HELD_LOG" &&
+		grep -q "# after: .*N$P=" "$HELD_LOG"; echo $?) \
+		"migratepages PID 0 $P moved a process's memory to node $P, intact ($(grep '# after:' "$HELD_LOG"))"
 	rm -rf "$work"
 	echo 3 >/proc/sys/vm/drop_caches
 	used=$(node_used_pages "$P")

@@ -8,15 +8,8 @@ ctl=/sys/kernel/debug/private_node_test
 sys=/sys/devices/system/node
 
 # A process holds 64M of data on the private node through MPOL_BIND.
-mkfifo /tmp/np-go
-"$NP_BIN/nptest" hold "$P" 64 </tmp/np-go >/tmp/np-hold.log 2>&1 &
-holder=$!
-exec 3>/tmp/np-go
-for _ in $(seq 1 120); do
-	grep -q ready /tmp/np-hold.log && break
-	sleep 1
-done
-ok $(grep -q "^ok - holding" /tmp/np-hold.log; echo $?) \
+held "$NP_BIN/nptest" hold "$P" 64
+ok $(grep -q "^ok - holding" "$HELD_LOG"; echo $?) \
 	"a process holds 64M on node $P"
 
 # Part of a range that was added is refused by the kernel (the driver
@@ -38,12 +31,10 @@ ok $([ -z "$(cat $sys/has_private_memory)" ]; echo $?) \
 	"has_private_memory is empty afterwards"
 ok $([ -z "$(cat $ctl/ranges)" ]; echo $?) "the driver holds no range"
 
-echo go >&3
-exec 3>&-
-wait $holder
+release
 ok $? "the holder's data is intact"
-sed 's/^/# hold: /' /tmp/np-hold.log
-after=$(sed -n 's/^# after://p' /tmp/np-hold.log)
+sed 's/^/# hold: /' "$HELD_LOG"
+after=$(sed -n 's/^# after://p' "$HELD_LOG")
 [ -n "$after" ] && ! echo "$after" | grep -q " N$P="
 ok $? "its pages were moved to ordinary nodes:$after"
 

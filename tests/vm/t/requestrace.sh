@@ -6,7 +6,6 @@
 P=$NP_NODE
 ctl=/sys/kernel/debug/private_node_test
 rounds=4
-mkfifo /tmp/rr-go
 
 # A holder keeps 64M on the node through mbind(); its faults are admitted
 # by np_testpol, whose first admit asks for 1G to be evacuated: the work
@@ -17,26 +16,18 @@ for i in $(seq 1 $rounds); do
 		ok 1 "round $i: attach np_testpol"
 		break
 	}
-	"$NP_BIN/nptest" hold "$P" 64 </tmp/rr-go >/tmp/rr-hold.log 2>&1 &
-	holder=$!
-	exec 3>/tmp/rr-go
-	for _ in $(seq 1 120); do
-		grep -q ready /tmp/rr-hold.log && break
-		sleep 0.5
-	done
+	held "$NP_BIN/nptest" hold "$P" 64
 	echo "$P $NP_START $NP_SIZE" >"$ctl/remove"
 	removed=$?
-	echo go >&3
-	exec 3>&-
-	wait $holder
-	grep -q "^ok - contents intact" /tmp/rr-hold.log
-	held=$?
+	release
+	grep -q "^ok - contents intact" "$HELD_LOG"
+	intact=$?
 	"$NPCTL" detach --node "$P" >/dev/null 2>&1
 	echo "$P $NP_START $NP_SIZE" >"$ctl/add"
 	readded=$?
 	ev=$(np_stat move_evacuated)
 	sleep 2
-	ok $([ $removed = 0 ] && [ $held = 0 ] && [ $readded = 0 ] &&
+	ok $([ $removed = 0 ] && [ $intact = 0 ] && [ $readded = 0 ] &&
 		[ "$(np_stat move_evacuated)" = "$ev" ] &&
 		[ "$(np_sys state)" = none ]; echo $?) \
 		"round $i: removed while evacuating, data intact, node claimed again, no evacuation since (move_evacuated $ev -> $(np_stat move_evacuated))"
