@@ -19,6 +19,7 @@
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+. "$here/apt-private.sh"
 VNG_VERSION=1.35
 VNG_SUITE=trixie
 PKGS="clang-19 llvm-19 lld-19 dwarves libelf-dev zlib1g-dev
@@ -138,20 +139,10 @@ if ! base_ok; then
 fi
 notice_moved "$base_inst"
 
-# The archive that serves this system's own release, as apt is configured
-# to reach it.
-debian_uri() {
-	local codename
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || return 1
-	apt-get indextargets --no-release-info \
-		--format '$(REPO_URI) $(RELEASE) $(TARGET_OF)' 'Identifier: Packages' |
-		awk -v c="$codename" '$2 == c && $3 == "deb" { print $1; exit }'
-}
 
 if ! vng_ok; then
-	uri=$(debian_uri) || true
-	if [ -z "$uri" ]; then
+	read -r uri _ < <(debian_uri || true) || true
+	if [ -z "${uri:-}" ]; then
 		echo "deps: cannot find the Debian archive of this release in" \
 			"the apt sources (apt-get indextargets); needed to fetch" \
 			"virtme-ng from $VNG_SUITE" >&2
@@ -161,24 +152,11 @@ if ! vng_ok; then
 		"($uri, private apt state)"
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	mkdir -p "$tmp/lists/partial" "$tmp/archives/partial"
-	cat >"$tmp/$VNG_SUITE.sources" <<SRC
-Types: deb
-URIs: $uri
-Suites: $VNG_SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	aptopt="-o Dir::Etc::SourceList=/dev/null
-		-o Dir::Etc::SourceParts=$tmp
-		-o Dir::State::Lists=$tmp/lists
-		-o Dir::Cache::Archives=$tmp/archives
-		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache="
-	# shellcheck disable=SC2086
-	apt-get $aptopt update -qq
-	# shellcheck disable=SC2086
-	(cd "$tmp" && apt-get $aptopt download "virtme-ng=$VNG_VERSION*")
-	deb=$(ls "$tmp"/virtme-ng_*.deb)
+	apt_private "$tmp" deb "$uri" "$VNG_SUITE"
+	apt-get "${APT_OPT[@]}" update -qq
+	(cd "$tmp/archives" &&
+		apt-get "${APT_OPT[@]}" download "virtme-ng=$VNG_VERSION*")
+	deb=$(ls "$tmp"/archives/virtme-ng_*.deb)
 	apt-get install -y -qq --no-install-recommends "$deb"
 fi
 vng_ok || { echo "deps: virtme-ng $VNG_VERSION did not install" >&2; exit 1; }

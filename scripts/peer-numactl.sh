@@ -26,6 +26,7 @@
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+. "$here/apt-private.sh"
 PKG=numactl
 OUT=${1:-$here/../build/peer/numactl}
 BUILD_DEPS="dpkg-dev autoconf automake libtool gcc make"
@@ -78,18 +79,6 @@ if [ -n "$missing" ]; then
 fi
 
 # --- the source, through a private apt state ------------------------------
-# The archive that serves this system's own release, as apt is configured
-# to reach it (as in scripts/deps.sh).
-debian_uri() {
-	local codename
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || return 1
-	# shellcheck disable=SC2016
-	apt-get indextargets --no-release-info \
-		--format '$(REPO_URI) $(RELEASE) $(TARGET_OF)' 'Identifier: Packages' |
-		awk -v c="$codename" '$2 == c && $3 == "deb" { print $1 " " $2; exit }'
-}
-
 read -r uri suite < <(debian_uri || true) || true
 if [ -z "${uri:-}" ]; then
 	die "cannot find the Debian archive of this release in the apt" \
@@ -98,31 +87,20 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/peer-numactl.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/lists/partial" "$tmp/archives/partial" "$tmp/src"
-cat >"$tmp/$suite-src.sources" <<SRC
-Types: deb-src
-URIs: $uri
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-# As root, apt downloads as its unprivileged user _apt: let it write there.
+mkdir -p "$tmp/src"
+apt_private "$tmp" deb-src "$uri" "$suite" ||
+	die "cannot set up a private apt state in $tmp"
+# apt-get source downloads as _apt too.
 if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
-	chmod 755 "$tmp"
-	chown -R _apt "$tmp/lists" "$tmp/archives" "$tmp/src"
+	chown _apt "$tmp/src"
 fi
-aptopt=(-o Dir::Etc::SourceList=/dev/null
-	-o Dir::Etc::SourceParts="$tmp"
-	-o Dir::State::Lists="$tmp/lists"
-	-o Dir::Cache::Archives="$tmp/archives"
-	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=)
 
 say "fetching the index of $suite sources from $uri (private apt state)"
-apt-get "${aptopt[@]}" update -qq >&2 ||
+apt-get "${APT_OPT[@]}" update -qq >&2 ||
 	die "apt-get update of the private deb-src entry ($uri $suite) failed"
 
 # Versions of the source package the archive has, newest first.
-avail=$(apt-cache "${aptopt[@]}" showsrc "$PKG" 2>/dev/null |
+avail=$(apt-cache "${APT_OPT[@]}" showsrc "$PKG" 2>/dev/null |
 	sed -n 's/^Version: //p' | sort -V -r)
 [ -n "$avail" ] || die "the archive ($uri $suite) has no source package $PKG"
 newest=$(echo "$avail" | head -n 1)
@@ -136,7 +114,7 @@ elif ! echo "$avail" | grep -qxF "$want"; then
 fi
 
 say "downloading and unpacking the source of $PKG $want"
-(cd "$tmp/src" && apt-get "${aptopt[@]}" source -qq "$PKG=$want") >&2 ||
+(cd "$tmp/src" && apt-get "${APT_OPT[@]}" source -qq "$PKG=$want") >&2 ||
 	die "apt-get source $PKG=$want failed"
 src=$(find "$tmp/src" -mindepth 1 -maxdepth 1 -type d -name "$PKG-*" |
 	head -n 1)
