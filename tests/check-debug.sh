@@ -4,9 +4,10 @@
 # check-debug.sh --out DIR --kernel BZIMAGE --bin DIR [--only NAME[,NAME]]
 #
 # make check-debug once the builds are done: every VM test, the fault
-# injection tests of tests/vm/debug, then the demo, on the debug kernel (kernel-patch/config-debug: lockdep, KASAN, KFENCE,
-# UBSAN, kmemleak, debug objects, list debugging), with timeouts scaled for
-# it (NP_DEBUG_SLOW, 5 by default).  A test fails as under make check, and
+# injection tests of tests/vm/debug, then the demo, on the debug kernel
+# (kernel-patch/config-debug: lockdep, KASAN, KFENCE, UBSAN, kmemleak,
+# debug objects, list debugging), with timeouts scaled for it
+# (NP_DEBUG_SLOW, 5 by default).  A test fails as under make check, and
 # also on a kmemleak report that involves the series' code.  Ends with
 # "N passed, N failed".
 set -u
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift ;;
 	--bin) bin=$2; shift ;;
 	--only) only=$2; shift ;;
-	-h|--help) sed -n 's/^# \?//p' "$0" | sed -n '3,11p'; exit 0 ;;
+	-h|--help) sed -n 's/^# \?//p' "$0" | sed -n '3,12p'; exit 0 ;;
 	*) echo "check-debug.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
