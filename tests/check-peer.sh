@@ -52,7 +52,9 @@ step "building the mm selftests (tools/testing/selftests/mm)"
 # 6.12's khugepaged.c uses KSFT_SKIP without including kselftest.h.
 make -s -C "$out/linux/tools/testing/selftests/mm" OUTPUT="$peer/mm" \
 	KHDR_INCLUDES="-isystem $out/kbuild/usr/include" \
-	EXTRA_CFLAGS=-DKSFT_SKIP=4 >"$peer/mm-build.log" 2>&1
+	EXTRA_CFLAGS=-DKSFT_SKIP=4 >"$peer/mm-build.log" 2>&1 &&
+	# The scripts (run_vmtests.sh and those it calls) are not built.
+	cp "$out/linux/tools/testing/selftests/mm/"*.sh "$peer/mm/"
 result $? "the mm selftests build (log: $peer/mm-build.log)"
 
 step "building the BPF struct_ops selftests (test_progs subset)"

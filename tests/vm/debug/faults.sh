@@ -1,15 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: fault injection into private memory hot-add and removal, cram_emu, policy attach and update, requested evacuations and migration: the error reaches the caller, nothing leaks, an attached policy stays and works
-# timeout: 1200
+# timeout: 1500
 #
 # Runs on the debug kernel only (make check-debug: CONFIG_FAIL_FUNCTION,
-# FAILSLAB, FAIL_PAGE_ALLOC), where run.sh also has kmemleak scan after
-# the test.  fail_function makes a function of the series that is marked
-# ALLOW_ERROR_INJECTION() return an error; failslab and fail_page_alloc
-# fail the slab and page allocations of one task (make-it-fail), or, for
-# the work item that carries out a policy's request, of everybody for a
-# few allocations.  Each "# fault:" line reports attempts and outcomes.
+# FAILSLAB, FAIL_PAGE_ALLOC with the stack trace filter), where run.sh
+# also has kmemleak scan after the test.
+#
+# fail_function makes a function of the series that is marked
+# ALLOW_ERROR_INJECTION() return an error.  failslab and fail_page_alloc
+# fail at most one slab and one page allocation (times 1) with a
+# probability that varies from round to round, so that the failure lands at different
+# depths of the operation; the stack trace filter (require-start/end)
+# limits them to allocations made under one kernel function (the debugfs
+# handler of the test driver, cram_emu's add, the request work item,
+# move_pages(2)), whoever the task: the tests' own page faults and
+# programs never see a failure.  Each "# fault:" line reports attempts and
+# outcomes.
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
 DBG=/sys/kernel/debug
@@ -17,9 +24,11 @@ FF=$DBG/fail_function
 ctl=$DBG/private_node_test
 sys=/sys/devices/system/node
 range="$P $NP_START $NP_SIZE"
+ALLOC="failslab fail_page_alloc"
 
-if [ ! -d "$FF" ] || [ ! -d "$DBG/failslab" ] || [ ! -d "$DBG/fail_page_alloc" ]; then
-	ok 1 "fault injection is configured (the debug kernel of make check-debug)"
+if [ ! -d "$FF" ] || [ ! -f "$DBG/failslab/require-start" ] ||
+	[ ! -f "$DBG/fail_page_alloc/require-start" ]; then
+	ok 1 "fault injection with the stack trace filter is configured (the debug kernel of make check-debug)"
 	done_testing
 	exit
 fi
@@ -37,35 +46,59 @@ inject() {
 	echo 0 >"$FF/space"
 }
 
-# allocfail PERCENT TIMES [global]: failslab and fail_page_alloc fail that
-# share of the allocations, at most TIMES each, of tasks that set
-# /proc/self/make-it-fail (or of everybody with "global").
+# fn_range NAME: "START END" of the text of kernel function NAME, up to
+# the next symbol; fails if NAME is not exactly one function.
+fn_range() {
+	local r
+	[ "$(awk -v f="$1" '$3 == f && ($2 == "t" || $2 == "T")' /proc/kallsyms |
+		wc -l)" = 1 ] || return 1
+	r=$(sort /proc/kallsyms | awk -v f="$1" '
+		on { print "0x" s, "0x" $1; exit }
+		$3 == f && ($2 == "t" || $2 == "T") { s = $1; on = 1 }')
+	[ -n "$r" ] && echo "$r"
+}
+
+# allocfail FUNC PERCENT: fail the first slab allocation and the first
+# page allocation made under FUNC that draw the chance of PERCENT.
 allocfail() {
-	local t
-	for t in failslab fail_page_alloc; do
-		echo "$1" >"$DBG/$t/probability"
-		echo "$2" >"$DBG/$t/times"
+	local t start end
+	read -r start end < <(fn_range "$1") || return 1
+	for t in $ALLOC; do
+		echo 0 >"$DBG/$t/probability"
+		echo "$start" >"$DBG/$t/require-start"
+		echo "$end" >"$DBG/$t/require-end"
+		echo 32 >"$DBG/$t/stacktrace-depth"
+		echo 1 >"$DBG/$t/times"
 		echo 0 >"$DBG/$t/interval"
 		echo 0 >"$DBG/$t/space"
-		echo 0 >"$DBG/$t/verbose"
+		echo 1 >"$DBG/$t/verbose"
+		echo N >"$DBG/$t/task-filter"
 		echo N >"$DBG/$t/ignore-gfp-wait"
-		if [ "${3:-}" = global ]; then
-			echo N >"$DBG/$t/task-filter"
-		else
-			echo Y >"$DBG/$t/task-filter"
-		fi
 	done
 	echo N >"$DBG/fail_page_alloc/ignore-gfp-highmem"
 	echo 0 >"$DBG/fail_page_alloc/min-order"
-}
-allocfail_off() {
-	echo 0 >"$DBG/failslab/probability"
-	echo 0 >"$DBG/fail_page_alloc/probability"
+	for t in $ALLOC; do
+		echo "$2" >"$DBG/$t/probability"
+	done
 }
 
-# failing CMD...: run CMD with make-it-fail set.
-failing() {
-	bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' failing "$@"
+# allocfail_off: no more failures; prints how many were injected.
+allocfail_off() {
+	local t n=0
+	for t in $ALLOC; do
+		echo 0 >"$DBG/$t/probability"
+		[ "$(cat "$DBG/$t/times")" = 0 ] && n=$((n + 1))
+		echo 0 >"$DBG/$t/require-start"
+		echo 0xffffffffffffffff >"$DBG/$t/require-end"
+	done
+	echo $n
+}
+
+# The probability of round I of N: from 1% up, so that early rounds fail
+# deep into the operation and late ones at its start.
+percent() {
+	local p=(1 2 3 5 8 12 20 35 60 100)
+	echo "${p[$(($1 * ${#p[@]} / ($2 + 1)))]}"
 }
 
 node_is_private() {
@@ -76,6 +109,11 @@ node_is_private() {
 clean_removed() {
 	! node_is_private && ! ls -d "$sys/node$P"/memory[0-9]* >/dev/null 2>&1
 }
+
+check "the stack trace filter finds the functions it aims at" -- sh -c \
+	'for f in add_write remove_write add_store np_request_workfn kernel_move_pages; do
+		[ "$(awk -v f=$f '"'"'$3 == f'"'"' /proc/kallsyms | wc -l)" = 1 ] || exit 1
+	done'
 
 # --- hot-add and removal --------------------------------------------------
 echo "$range" >"$ctl/remove"
@@ -90,46 +128,67 @@ ok $([ $st = 0 ] && clean_removed &&
 	log_since | grep -q "to node $P failed: -12"; echo $?) \
 	"fail_function node_private_register -ENOMEM: add fails, logs -12, leaves nothing"
 
-adds_ok=0 adds_failed=0 rm_ok=0 rm_failed=0 unclean=0
-for i in $(seq 1 12); do
-	allocfail 15 20
-	if failing sh -c "echo '$range' >'$ctl/add'" 2>/dev/null; then
-		adds_ok=$((adds_ok + 1))
-		allocfail 15 20
-		if failing sh -c "echo '$range' >'$ctl/remove'" 2>/dev/null; then
-			rm_ok=$((rm_ok + 1))
-		else
-			rm_failed=$((rm_failed + 1))
-			allocfail_off
-			echo "$range" >"$ctl/remove" || unclean=$((unclean + 1))
-		fi
+rounds=12 adds=0 refused=0 removed=0 rm_refused=0 injected=0 unclean=0
+for i in $(seq 1 $rounds); do
+	allocfail add_write "$(percent "$i" $rounds)"
+	err=$( { echo "$range" >"$ctl/add"; } 2>&1)
+	st=$?
+	n=$(allocfail_off)
+	injected=$((injected + n))
+	if [ $st = 0 ]; then
+		adds=$((adds + 1))
+		node_is_private || unclean=$((unclean + 1))
 	else
-		adds_failed=$((adds_failed + 1))
+		refused=$((refused + 1))
+		[ "$n" != 0 ] || unclean=$((unclean + 1))
+		clean_removed || unclean=$((unclean + 1))
+		echo "# fault: add refused with an injected failure: ${err##*: }"
+		continue
 	fi
-	allocfail_off
+	allocfail remove_write "$(percent "$i" $rounds)"
+	err=$( { echo "$range" >"$ctl/remove"; } 2>&1)
+	st=$?
+	n=$(allocfail_off)
+	injected=$((injected + n))
+	if [ $st = 0 ]; then
+		removed=$((removed + 1))
+	else
+		rm_refused=$((rm_refused + 1))
+		echo "# fault: removal refused with an injected failure: ${err##*: }"
+		# Still whole and private, and removable once nothing fails.
+		node_is_private || unclean=$((unclean + 1))
+		echo "$range" >"$ctl/remove" || unclean=$((unclean + 1))
+	fi
 	clean_removed || unclean=$((unclean + 1))
 done
-echo "# fault: hot-add under failslab+fail_page_alloc (15%): $adds_ok added, $adds_failed refused; removal: $rm_ok removed, $rm_failed failed then removed cleanly"
+echo "# fault: hot-add and removal, $rounds rounds, $injected allocation failures injected: $adds added, $refused add(s) refused; $removed removed, $rm_refused removal(s) refused then done"
 ok $([ $unclean = 0 ]; echo $?) \
-	"every failed add or removal leaves the node clean ($unclean not)"
+	"every refused add or removal failed with an error and left the node as it was ($unclean not)"
+ok $([ $refused -gt 0 ]; echo $?) \
+	"an allocation failure during hot-add reaches the writer ($refused of $rounds)"
 
 # --- cram_emu -------------------------------------------------------------
 C=/sys/kernel/cram_emu
-c_ok=0 c_failed=0 c_unclean=0
-for i in $(seq 1 8); do
-	allocfail 15 20
-	if failing sh -c "echo '$range' >$C/add" 2>/dev/null; then
+rounds=8 c_ok=0 c_refused=0 c_unclean=0 injected=0
+for i in $(seq 1 $rounds); do
+	allocfail add_store "$(percent "$i" $rounds)"
+	err=$( { echo "$range" >"$C/add"; } 2>&1)
+	st=$?
+	n=$(allocfail_off)
+	injected=$((injected + n))
+	if [ $st = 0 ]; then
 		c_ok=$((c_ok + 1))
-		allocfail_off
 		echo "$P" >"$C/remove" || c_unclean=$((c_unclean + 1))
 	else
-		c_failed=$((c_failed + 1))
+		c_refused=$((c_refused + 1))
+		[ "$n" != 0 ] || c_unclean=$((c_unclean + 1))
+		echo "# fault: cram_emu add refused with an injected failure: ${err##*: }"
 	fi
-	allocfail_off
 	{ clean_removed && [ ! -d "$C/node$P" ]; } || c_unclean=$((c_unclean + 1))
 done
-echo "# fault: cram_emu add under failslab+fail_page_alloc (15%): $c_ok added, $c_failed refused"
-ok $([ $c_unclean = 0 ]; echo $?) "every failed cram_emu add leaves nothing behind ($c_unclean not)"
+echo "# fault: cram_emu add, $rounds rounds, $injected allocation failures injected: $c_ok added, $c_refused refused"
+ok $([ $c_unclean = 0 ] && [ $c_refused -gt 0 ]; echo $?) \
+	"every refused cram_emu add failed with an error and left nothing behind ($c_unclean not, $c_refused refused)"
 
 check "claim the node again" -- sh -c "echo '$range' >'$ctl/add'"
 
@@ -140,65 +199,93 @@ inject np_bpf_init_policy -12
 out=$("$NPCTL" attach np_testpol --node "$P" 2>&1)
 st=$?
 inject
+echo "# fault: attach with init failing -ENOMEM: exit $st, $(echo "$out" | tail -n 1)"
 ok $([ $st != 0 ] && [ "$(np_sys state)" = none ] &&
 	echo "$out" | grep -qi "memory"; echo $?) \
-	"fail_function on init: attach fails with its error ($(echo "$out" | tail -n 1))"
+	"fail_function on init: attach fails with its error, no policy attached"
 check "attach np_testpol" -- "$NPCTL" attach np_testpol --node "$P"
 inject np_bpf_init_policy -12
 out=$("$NPCTL" swap minimal --node "$P" 2>&1)
 st=$?
 inject
+echo "# fault: swap with the new init failing -ENOMEM: exit $st, $(echo "$out" | tail -n 1)"
 calls0=$(bpf_var np_testp.bss admit_calls)
 "$NP_BIN/nptest" place "$P" 4 >/dev/null 2>&1
 ok $([ $st != 0 ] && [ "$(np_sys state)" = enabled ] &&
 	[ "$(np_sys policy)" = np_testpol ] &&
 	[ "$(bpf_var np_testp.bss admit_calls)" -gt "$calls0" ]; echo $?) \
-	"fail_function on init: the update fails, the old policy stays and decides ($(echo "$out" | tail -n 1))"
+	"fail_function on init: the update fails, the old policy stays and decides"
+"$NPCTL" detach --node "$P" >/dev/null
 
-# --- a requested evacuation under allocation failures ---------------------
-"$NPCTL" detach --node "$P" >/dev/null
-check "attach np_testpol asking to evacuate 16M" -- "$NPCTL" attach np_testpol \
-	--node "$P" --set request_pages=4096 --set request_what=0
+# --- requested evacuations --------------------------------------------
+# A holder fills 128M of the node; in each round np_testpol, attached
+# with a request to evacuate 16M on its first admit, is asked by a fault:
+# the work item runs with its allocations failing.
 used0=$(node_used_pages "$P")
-held "$NP_BIN/nptest" hold "$P" 32
-# The work item runs in a kworker: fail a few allocations of everybody.
-allocfail 30 40 global
-sleep 3
-allocfail_off
-sleep 2
-release
-grep -q "^ok - contents intact" "$HELD_LOG"
-ok $? "the holder's data is intact after evacuation under allocation failures"
-echo "# fault: evacuation under global failslab+fail_page_alloc (30%, 40 times): move_evacuated $(np_stat move_evacuated)"
-ok $([ "$(np_sys state)" = enabled ] && node_is_private; echo $?) \
-	"the policy is still attached and enabled, the node private"
+check "np_testpol admits a holder of 128M" -- "$NPCTL" attach np_testpol \
+	--node "$P"
+held "$NP_BIN/nptest" hold "$P" 128
+ok $? "a process holds 128M on node $P"
 "$NPCTL" detach --node "$P" >/dev/null
+rounds=6 injected=0 moved=0 intact=0 stayed=0
+for i in $(seq 1 $rounds); do
+	ev0=$(np_stat move_evacuated)
+	"$NPCTL" attach np_testpol --node "$P" --set request_pages=4096 \
+		--set request_what=0 >/dev/null || break
+	allocfail np_request_workfn "$(percent "$i" $rounds)"
+	"$NP_BIN/nptest" place "$P" 1 >/dev/null 2>&1
+	# Until the work item has run (nothing moves for a while).
+	last=-1
+	for _ in $(seq 1 60); do
+		sleep 1
+		now=$(np_stat move_evacuated)
+		[ "$now" = "$last" ] && [ "$now" != "$ev0" ] && break
+		last=$now
+	done
+	n=$(allocfail_off)
+	injected=$((injected + n))
+	moved=$((moved + $(np_stat move_evacuated) - ev0))
+	{ [ "$(np_sys state)" = enabled ] &&
+		[ "$(np_sys policy)" = np_testpol ]; } && stayed=$((stayed + 1))
+	"$NPCTL" detach --node "$P" >/dev/null
+done
+release
+grep -q "^ok - contents intact" "$HELD_LOG" && intact=1
+echo "# fault: requested evacuations, $rounds rounds of 16M, $injected allocation failures injected in the work item, $moved pages moved"
+ok $([ $intact = 1 ]; echo $?) \
+	"the holder's data is intact after evacuations with failing allocations"
+ok $([ $stayed = $rounds ] && node_is_private; echo $?) \
+	"the policy stayed attached and enabled through each ($stayed of $rounds), the node private"
+ok $([ $moved -gt 0 ]; echo $?) "the work item moved pages ($moved)"
 
 # --- migration in and out -------------------------------------------------
-# np_testpol admits and lets pages migrate; move_pages(2) into the node and
-# back out, each under failing allocations of the moving task.
+# np_testpol admits and lets pages migrate; move_pages(2) into the node
+# and back out, each with one of its allocations failing.
 check "attach np_testpol" -- "$NPCTL" attach np_testpol --node "$P"
 mig0=$(bpf_var np_testp.bss migrate_calls)
-in_ok=0 out_ok=0 intact=0 rounds=6
+rounds=8 injected=0 in_ok=0 out_ok=0 intact=0
 for i in $(seq 1 $rounds); do
-	allocfail 20 200
-	r=$(failing "$NP_BIN/npops" move "$P" 16)
-	allocfail_off
-	case "$r" in ret=*) in_ok=$((in_ok + 1)) ;; esac
-	echo "# fault: move_pages(2) of 4096 pages into node $P, failslab+fail_page_alloc 20%: $r"
-	held failing "$NP_BIN/npops" hold "$P" 16 0
-	allocfail 20 200
+	pct=$(percent "$i" $rounds)
+	held "$NP_BIN/npops" hold 0 16 "$P"
+	allocfail kernel_move_pages "$pct"
 	release
-	allocfail_off
+	n=$(allocfail_off)
+	injected=$((injected + n))
 	r=$(grep "intact=" "$HELD_LOG")
-	case "$r" in ret=*) out_ok=$((out_ok + 1)) ;; esac
-	case "$r" in *intact=1*) intact=$((intact + 1)) ;; esac
-	echo "# fault: move_pages(2) of 4096 pages out of node $P, same faults: $r"
+	case "$r" in ret=*intact=1) in_ok=$((in_ok + 1)) ;; esac
+	echo "# fault: move_pages(2) of 4096 pages into node $P ($pct%, $n injected): $r"
+	held "$NP_BIN/npops" hold "$P" 16 0
+	allocfail kernel_move_pages "$pct"
+	release
+	n=$(allocfail_off)
+	injected=$((injected + n))
+	r=$(grep "intact=" "$HELD_LOG")
+	case "$r" in ret=*intact=1) out_ok=$((out_ok + 1)) ;; esac
+	echo "# fault: move_pages(2) of 4096 pages out of node $P ($pct%, $n injected): $r"
 done
+echo "# fault: migration, $((2 * rounds)) move_pages(2) calls, $injected allocation failures injected"
 ok $([ $in_ok = $rounds ] && [ $out_ok = $rounds ]; echo $?) \
-	"move_pages(2) in and out under allocation failures return ($in_ok and $out_ok of $rounds)"
-ok $([ $intact = $rounds ]; echo $?) \
-	"the data moved out of the node under allocation failures is intact ($intact of $rounds)"
+	"move_pages(2) in and out with failing allocations return and keep the data ($in_ok and $out_ok of $rounds)"
 calls0=$(bpf_var np_testp.bss admit_calls)
 "$NP_BIN/nptest" place "$P" 4 >/dev/null 2>&1
 ok $([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = np_testpol ] &&
