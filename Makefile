@@ -150,7 +150,7 @@ $(KOUT_DEBUG)/.config: $(SRC_STAMP) kernel-patch/config kernel-patch/config-debu
 
 kernel-debug: $(KOUT_DEBUG)/.config
 	$(Q)scripts/base.sh report
-	$(call msg,KERNEL,debug bzImage (a cold build takes 30-40 minutes on 2 cores))
+	$(call msg,KERNEL,debug bzImage (a cold build takes about 25 minutes on 2 cores))
 	$(Q)+$(MAKE) -C $(KSRC) O=$(KOUT_DEBUG) CC="ccache gcc" \
 		KBUILD_BUILD_TIMESTAMP=2000-01-01 KBUILD_BUILD_USER=np \
 		KBUILD_BUILD_HOST=np $(if $(filter 1,$(V)),V=1,-s) -j$(JOBS) bzImage

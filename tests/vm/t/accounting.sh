@@ -91,6 +91,13 @@ ok $([ "$(kv ret "$line")" = 0 ] && [ "$(kv on_target "$line")" = 65536 ] &&
 	"the pages moved off node $P after the child ended ($line)"
 
 # Removing the private node changes neither limit: neither counted it.
+# Had the dirty threshold counted the node's free memory, the removal
+# would take dirty_ratio percent of it away; free memory elsewhere moves
+# it by thousands of pages on a slow kernel (KASAN's quarantine, the
+# holder's pages freed just now), so the test is that it lost less than
+# half of that.
+free_kb=$(awk '$3 == "MemFree:" { print $4 }' "/sys/devices/system/node/node$P/meminfo")
+counted=$((free_kb / 4 * $(cat /proc/sys/vm/dirty_ratio) / 100))
 c1=$(kb CommitLimit) t1=$(settled_thresh) s1=$(tmpfs_size)
 check "private range removed" -- \
 	sh -c "echo '$P $NP_START $NP_SIZE' >$NP_DBG/remove"
@@ -98,7 +105,6 @@ c2=$(kb CommitLimit) t2=$(settled_thresh) s2=$(tmpfs_size)
 ok $([ "$c1" = "$c2" ]; echo $?) "CommitLimit unchanged by the removal ($c1 -> $c2 kB)"
 ok $([ "$s1" = "$s2" ]; echo $?) \
 	"tmpfs default size unchanged by the removal ($s1 -> $s2 blocks, inodes)"
-d=$((t1 - t2))
-ok $([ "${d#-}" -lt 5000 ]; echo $?) \
-	"dirty threshold unchanged by the removal of 1 GB free ($t1 -> $t2 pages)"
+ok $([ "$counted" -gt 10000 ] && [ $((t1 - t2)) -lt $((counted / 2)) ]; echo $?) \
+	"dirty threshold did not lose node $P's $((free_kb / 1024)) MB free by the removal ($t1 -> $t2 pages; counting them would take $counted)"
 done_testing
