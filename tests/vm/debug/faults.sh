@@ -105,7 +105,7 @@ filter() {
 	local t r start end rstart=0 rend=0
 	r=$(fn_range "$1") || return 1
 	start=${r% *} end=${r#* }
-	if [ $# -gt 1 ]; then
+	if [ -n "${2:-}" ]; then
 		r=$(fn_span "$2") || return 1
 		rstart=${r% *} rend=${r#* }
 	fi
@@ -160,6 +160,15 @@ nth_write() {
 			"$(sed -n '$s/.*: //p' "$err")"
 		rm -f "$err"
 	)
+}
+
+# nth_try FUNC "NOT..." N FILE TEXT: nth_write N FILE TEXT under filter
+# FUNC NOT...; sets st, hit and err as nth_write prints them.
+nth_try() {
+	filter "$1" "$2" || return 1
+	nth_write "$3" "$4" "$5" >"$NTH_OUT"
+	read -r st hit err <"$NTH_OUT"
+	filter_off
 }
 
 # chance KWORKERS PERCENT: the marked tasks KWORKERS (make-it-fail) fail
@@ -235,10 +244,7 @@ ok $([ $st = 0 ] && clean_removed &&
 # the first one to deep into the hot-add of 1G (memmap, KASAN shadow).
 rounds=12 adds=0 refused=0 removed=0 rm_refused=0 injected=0 unclean=0
 for i in $(seq 0 $((rounds - 1))); do
-	filter add_write "$NOT_ARCH"
-	nth_write "${NTH[$i]}" "$ctl/add" "$range" >"$NTH_OUT"
-	read -r st hit err <"$NTH_OUT"
-	filter_off
+	nth_try add_write "$NOT_ARCH" "${NTH[$i]}" "$ctl/add" "$range"
 	injected=$((injected + hit))
 	if [ "$st" = 0 ]; then
 		adds=$((adds + 1))
@@ -250,10 +256,7 @@ for i in $(seq 0 $((rounds - 1))); do
 		echo "# fault: add with allocation ${NTH[$i]} failing refused: $err"
 		continue
 	fi
-	filter remove_write
-	nth_write "${NTH[$i]}" "$ctl/remove" "$range" >"$NTH_OUT"
-	read -r st hit err <"$NTH_OUT"
-	filter_off
+	nth_try remove_write "" "${NTH[$i]}" "$ctl/remove" "$range"
 	injected=$((injected + hit))
 	if [ "$st" = 0 ]; then
 		removed=$((removed + 1))
@@ -276,10 +279,7 @@ ok $([ $refused -gt 0 ]; echo $?) \
 C=/sys/kernel/cram_emu
 rounds=8 c_ok=0 c_refused=0 c_unclean=0 injected=0
 for i in $(seq 0 $((rounds - 1))); do
-	filter add_store "$NOT_ARCH"
-	nth_write "${NTH[$i]}" "$C/add" "$range" >"$NTH_OUT"
-	read -r st hit err <"$NTH_OUT"
-	filter_off
+	nth_try add_store "$NOT_ARCH" "${NTH[$i]}" "$C/add" "$range"
 	injected=$((injected + hit))
 	if [ "$st" = 0 ]; then
 		c_ok=$((c_ok + 1))
