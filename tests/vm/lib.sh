@@ -37,6 +37,21 @@ node_used_pages() {
 	echo $(($(node_mem "$1" MemUsed) / 4))
 }
 
+# node_pcp_pages NODE: free pages that the per-CPU lists of NODE's zones
+# hold; MemUsed counts them as used.
+node_pcp_pages() {
+	awk -v n="Node $1," '
+		/^Node/ { on = index($0, n) == 1 }
+		on && $1 == "count:" { c += $2 }
+		END { print c + 0 }' /proc/zoneinfo
+}
+
+# node_held_pages NODE: pages of NODE in use, free pages on per-CPU lists
+# not counted.
+node_held_pages() {
+	echo $(($(node_used_pages "$1") - $(node_pcp_pages "$1")))
+}
+
 # run_traced OUTFILE COMMAND...: run COMMAND under alloc_trace for the
 # private node's range; OUTFILE gets total_pages=, private_pages= and
 # unflagged_pages= for sourcing.
