@@ -46,6 +46,15 @@ node_pcp_pages() {
 		END { print c + 0 }' /proc/zoneinfo
 }
 
+# node_in_use NODE: the kinds of memory in use on NODE, " NAME: kB" each.
+node_in_use() {
+	awk -v kinds="FilePages Shmem AnonPages Mapped Mlocked Unevictable \
+SUnreclaim SReclaimable PageTables KernelStack HugePages_Total" '
+		BEGIN { n = split(kinds, k); for (i = 1; i <= n; i++) want[k[i] ":"] }
+		$4 != 0 && ($3 in want) { printf " %s %s", $3, $4 }' \
+		"/sys/devices/system/node/node$1/meminfo"
+}
+
 # node_held_pages NODE: pages of NODE in use, free pages on per-CPU lists
 # not counted.
 node_held_pages() {
@@ -199,6 +208,7 @@ bpf_objects() {
 	echo "$b"
 }
 
+# bpf_count: bpf_objects at this moment.
 bpf_count() {
 	echo "maps=$("$BPFTOOL" map list | grep -c '^[0-9]*:')" \
 		"links=$("$BPFTOOL" link list | grep -c '^[0-9]*:')"

@@ -232,8 +232,7 @@ sleep 2
 # after trinity), so those are left out; what is used is listed.
 held2=$(node_held_pages "$P")
 echo "# node $P after: $held2 pages held, $(node_pcp_pages "$P") free on" \
-	"per-CPU lists; $(awk '$4 != 0 && $3 ~ /^(FilePages|Shmem|AnonPages|Mapped|Mlocked|Unevictable|SUnreclaim|SReclaimable|PageTables|KernelStack|HugePages_Total)/ {
-		printf " %s %s", $3, $4 }' "/sys/devices/system/node/node$P/meminfo")"
+	"per-CPU lists;$(node_in_use "$P")"
 ok "$([ "$held2" -le $((held0 + SLACK)) ]; echo $?)" \
 	"nothing stayed on node $P: $held0 -> $held2 pages held (+$SLACK allowed)"
 
