@@ -101,7 +101,7 @@ help:
 	@echo '  kernel-debug  the same tree with lockdep, KASAN, UBSAN, kmemleak,'
 	@echo '              fault injection (kernel-patch/config-debug)'
 	@echo '  check-debug every VM test and the demo on the debug kernel, leak'
-	@echo '              reports of the series failing a test (3 hours or more)'
+	@echo '              reports of the series failing a test (about 4 hours)'
 	@echo '  check-peer  mm selftests, BPF struct_ops selftests, numactl tests'
 	@echo '              and trinity, compared with the unpatched kernel'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
