@@ -89,18 +89,19 @@ fn_span() {
 
 # filter FUNC ["NOT..."]: failslab and fail_page_alloc consider only
 # allocations made under kernel function FUNC and not under the adjacent
-# functions NOT... (the stack trace filter), and only by tasks marked for it (task-filter): /proc/PID/fail-nth,
-# or make-it-fail with a probability (chance).  Nothing fails by chance
-# until chance is called.
+# functions NOT... (the stack trace filter), and only by tasks marked for
+# it (task-filter): /proc/PID/fail-nth, or make-it-fail with a
+# probability (chance).  Nothing fails by chance until chance is called.
 #
 # Hot-add passes NOT="add_pages arch_add_memory" (arch_add_memory() calls
-# add_pages() as a tail call, so that no frame of its own is on the stack):
-# x86 does not survive an allocation failure there, whoever adds memory.  The direct map's page tables
-# for new memory come from alloc_low_pages(), whose result phys_pmd_init()
-# and its siblings use unchecked after boot (a NULL dereference); and when
-# sparse_add_section() fails, __add_pages() keeps the sections it already
-# added (add_pages() warns), so that every later add of the range fails
-# with EEXIST.  Both are upstream's; the series does not change them.
+# add_pages() as a tail call, so that no frame of its own is on the
+# stack): x86 does not survive an allocation failure there, whoever adds
+# memory.  The direct map's page tables for new memory come from
+# alloc_low_pages(), whose result phys_pmd_init() and its siblings use
+# unchecked after boot (a NULL dereference); and when sparse_add_section()
+# fails, __add_pages() keeps the sections it already added (add_pages()
+# warns), so that every later add of the range fails with EEXIST.  Both
+# are upstream's; the series does not change them.
 filter() {
 	local t r start end rstart=0 rend=0
 	r=$(fn_range "$1") || return 1
