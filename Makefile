@@ -104,6 +104,7 @@ help:
 	@echo '              reports of the series failing a test (about 4 hours)'
 	@echo '  check-peer  mm selftests, BPF struct_ops selftests, numactl tests'
 	@echo '              and trinity, compared with the unpatched kernel'
+	@echo '              (SUITES=mm,bpf runs some of mm, bpf, numactl, trinity)'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  build what the series touches after each patch'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
@@ -291,7 +292,7 @@ check-debug: deps
 check-peer: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory tools progs
-	$(Q)tests/check-peer.sh --out $(OUT)
+	$(Q)tests/check-peer.sh --out $(OUT) $(if $(SUITES),--suites $(SUITES))
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory kernel

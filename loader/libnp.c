@@ -12,8 +12,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -780,18 +782,126 @@ const char *np_attach_strerror(int err)
 	return strerror(-err);
 }
 
+/*
+ * bpffs as libnp mounts it is root's alone (mode=0700).  A bpffs mounted by
+ * someone else is used as it is: its root is usually world-writable and
+ * sticky (the kernel's default), which np_pin_dir_check() allows.
+ */
 static int np_bpffs_ready(void)
 {
 	struct statfs st;
 
 	if (!statfs(NP_BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
 		return 0;
-	if (mount("bpf", NP_BPFFS, "bpf", 0, NULL)) {
+	if (mount("bpf", NP_BPFFS, "bpf", 0, "mode=0700")) {
 		np_err("cannot mount bpffs on %s: %s\n", NP_BPFFS,
 			strerror(errno));
 		return -errno;
 	}
 	return 0;
+}
+
+/*
+ * Whether directory PATH may hold the pins: owned by root or by us, and
+ * without the mode bits FORBID, unless STICKY_OK and it is sticky (bpffs'
+ * root by default: others may add entries but not remove ours).  Whoever
+ * can unlink a pin can detach the policy it holds.  -ENOENT is silent.
+ */
+static int np_dir_trusted(const char *path, mode_t forbid, bool sticky_ok)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		if (ret != -ENOENT)
+			np_err("cannot open %s: %s\n", path, strerror(-ret));
+		return ret;
+	}
+	ret = fstat(fd, &st) ? -errno : 0;
+	close(fd);
+	if (ret) {
+		np_err("cannot stat %s: %s\n", path, strerror(-ret));
+		return ret;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		np_err("refusing %s: it is owned by uid %u, not by root, and its "
+		       "owner could detach the policies pinned in it (remove "
+		       "it or chown it to root)\n", path,
+		       (unsigned int)st.st_uid);
+		return -EPERM;
+	}
+	if ((st.st_mode & forbid) && !(sticky_ok && (st.st_mode & S_ISVTX))) {
+		np_err("refusing %s: its mode %04o gives others access to the "
+		       "pins in it (chmod %04o it)\n", path,
+		       (unsigned int)(st.st_mode & 07777),
+		       (unsigned int)(st.st_mode & 07777 & ~forbid));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int np_pin_dir_check(bool create)
+{
+	int ret;
+
+	if (create) {
+		ret = np_bpffs_ready();
+		if (ret)
+			return ret;
+	}
+	ret = np_dir_trusted(NP_BPFFS, S_IWGRP | S_IWOTH, true);
+	if (ret)
+		return ret == -ENOENT && !create ? 0 : ret;
+	if (create && mkdir(NP_PIN_ROOT, 0700) && errno != EEXIST) {
+		ret = -errno;
+		np_err("cannot create %s: %s\n", NP_PIN_ROOT, strerror(-ret));
+		return ret;
+	}
+	ret = np_dir_trusted(NP_PIN_ROOT, S_IRWXG | S_IRWXO, false);
+	return ret == -ENOENT && !create ? 0 : ret;
+}
+
+static const struct {
+	int cap;
+	const char *name;
+} np_cap_names[] = {
+	{ CAP_BPF, "CAP_BPF" },
+	{ CAP_PERFMON, "CAP_PERFMON" },
+	{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+};
+
+_Static_assert(NP_CAPS_POLICY == (NP_CAP(CAP_BPF) | NP_CAP(CAP_PERFMON) |
+				  NP_CAP(CAP_SYS_ADMIN)),
+	       "NP_CAPS_POLICY names other capabilities");
+
+int np_caps_missing(unsigned long long need, char *buf, size_t len)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+	unsigned long long have;
+	size_t used = 0;
+	unsigned int i;
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	have = data[0].effective | (unsigned long long)data[1].effective << 32;
+	for (i = 0; i < sizeof(np_cap_names) / sizeof(np_cap_names[0]); i++) {
+		if (!(need & NP_CAP(np_cap_names[i].cap)) ||
+		    (have & NP_CAP(np_cap_names[i].cap)))
+			continue;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 n ? ", " : "", np_cap_names[i].name);
+		n++;
+	}
+	return n;
 }
 
 int np_pin_path(int nid, char *buf, size_t len)
@@ -866,15 +976,9 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 	int ret;
 
 	if (pin) {
-		ret = np_bpffs_ready();
+		ret = np_pin_dir_check(true);
 		if (ret)
 			return ret;
-		if (mkdir(NP_PIN_ROOT, 0700) && errno != EEXIST) {
-			ret = -errno;
-			np_err("cannot create %s: %s\n", NP_PIN_ROOT,
-				strerror(errno));
-			return ret;
-		}
 	}
 	if (tun) {
 		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
@@ -951,6 +1055,10 @@ struct bpf_link *np_link_open(int nid)
 	char path[PATH_MAX];
 	struct bpf_link *link;
 
+	if (np_pin_dir_check(false)) {
+		errno = EPERM;
+		return NULL;
+	}
 	np_pin_path(nid, path, sizeof(path));
 	link = bpf_link__open(path);
 	if (!link)
@@ -1078,6 +1186,9 @@ static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
 	memset(t, 0, sizeof(*t));
 	t->nid = nid;
 	t->fd = -1;
+	ret = np_pin_dir_check(false);
+	if (ret)
+		return ret;
 	np_tunables_pin_path(nid, path, sizeof(path));
 	t->fd = bpf_obj_get(path);
 	if (t->fd < 0) {

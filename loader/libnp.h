@@ -64,6 +64,14 @@ int np_policy_swap(struct np_policy *p, struct bpf_link *link);
  */
 int np_pin_path(int nid, char *buf, size_t len);
 struct bpf_link *np_link_open(int nid);
+/*
+ * Whether the pins of every node (NP_PIN_ROOT) are safe from other users:
+ * the directory owned by root (or by the caller) with mode 0700, bpffs'
+ * root not writable by others unless sticky.  -EPERM, with the reason
+ * printed, if not.  With CREATE, mount bpffs (mode 0700) and create the
+ * directory if missing; without, a missing one is fine.
+ */
+int np_pin_dir_check(bool create);
 int np_link_detach(int nid);
 
 /*
@@ -103,6 +111,19 @@ const char *np_flag_name(unsigned int bit);
 const char *np_policy_dir(void);
 /* A sentence about ERR for an attach or swap that failed. */
 const char *np_attach_strerror(int err);
+/*
+ * Capabilities, as masks of NP_CAP(CAP_...).  Loading, attaching, replacing
+ * and detaching a policy and writing its tunables need NP_CAPS_POLICY:
+ * CAP_BPF and CAP_PERFMON for the bpf() calls of a struct_ops policy,
+ * CAP_SYS_ADMIN to mount bpffs; the pins themselves are root's (mode 0600
+ * in a 0700 directory).  np_caps_missing() returns how many of NEED the
+ * caller's effective set lacks, their names in BUF ("CAP_BPF, ..."), or a
+ * negative errno.
+ */
+#define NP_CAP(cap)	(1ULL << (cap))
+/* CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN (<linux/capability.h>) */
+#define NP_CAPS_POLICY	(NP_CAP(39) | NP_CAP(38) | NP_CAP(21))
+int np_caps_missing(unsigned long long need, char *buf, size_t len);
 /* A prefix for every message the library prints ("npd: "). */
 void np_set_log_prefix(const char *prefix);
 

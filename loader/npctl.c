@@ -214,6 +214,28 @@ static void print_result(const char *what, int nid, struct np_policy *p)
 		       np_policy_name(p), what, *seq ? seq : "?");
 }
 
+/*
+ * Whether the caller may change policies (see NP_CAPS_POLICY); if not,
+ * say which capabilities CMD lacks rather than let a bpf() call fail with
+ * a bare EPERM.
+ */
+static bool privileged(const char *cmd)
+{
+	char missing[128];
+	int n;
+
+	n = np_caps_missing(NP_CAPS_POLICY, missing, sizeof(missing));
+	if (!n)
+		return true;
+	if (n < 0)
+		fprintf(stderr, "npctl %s: cannot read this process's capabilities: %s\n",
+			cmd, strerror(-n));
+	else
+		fprintf(stderr, "npctl %s: needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it as root); this process lacks %s\n",
+			cmd, missing);
+	return false;
+}
+
 static int cmd_attach(int argc, char **argv)
 {
 	struct load_args a;
@@ -225,6 +247,8 @@ static int cmd_attach(int argc, char **argv)
 	ret = parse_load_args(argc, argv, &a, true);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (!privileged("attach"))
+		return 1;
 	ret = open_and_load(&a, &p);
 	if (ret)
 		return 1;
@@ -265,6 +289,8 @@ static int cmd_swap(int argc, char **argv)
 	ret = parse_load_args(argc, argv, &a, false);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (!privileged("swap"))
+		return 1;
 	link = np_link_open(a.nid);
 	if (!link)
 		return 1;
@@ -321,6 +347,8 @@ static int cmd_detach(int argc, char **argv)
 	ret = parse_node_only(argc, argv, &nid, true);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (!privileged("detach"))
+		return 1;
 	if (np_link_detach(nid))
 		return 1;
 	if (json)
@@ -558,6 +586,9 @@ static int cmd_tune(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Reading them too: the tunables pin is root's. */
+	if (!privileged("tune"))
+		return 1;
 	if (read_tunables(nid, &before))
 		return 1;
 	if (n) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,6 +35,8 @@
 #define NPD_DEFAULT_CONF	"/etc/npd.conf"
 #define NPD_MAX_TUNABLES	64
 #define NPD_METRICS_MAX		(4 << 20)
+#define NPD_RUN_DIR		"/run/npd"
+#define NPD_LOCK		NPD_RUN_DIR "/npd.lock"
 
 static const char usage_text[] =
 "usage: npd [-c FILE] [--check] [-v] [--metrics-dump] [--help] [--version]\n"
@@ -71,6 +74,10 @@ static const char usage_text[] =
 "Signals: SIGHUP reloads the configuration (kept if the new one is\n"
 "invalid); SIGTERM and SIGINT exit, leaving the policies attached\n"
 "(on_exit = keep) or detaching them (on_exit = detach).\n"
+"\n"
+"npd needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (root).  One npd runs\n"
+"per machine: it holds a lock on " NPD_LOCK ", and a second one\n"
+"exits without touching anything.\n"
 "Logs go to stderr, one line per event, prefixed \"npd: \".\n";
 
 struct npd_node {
@@ -93,6 +100,7 @@ struct npd {
 	int sfd;			/* signalfd */
 	int lfd;			/* metrics socket, or -1 */
 	char *lpath;			/* where it is bound */
+	int lock_fd;			/* holds the NPD_LOCK flock */
 };
 
 static int verbose;		/* -v: npd's details; -vv: libbpf's too */
@@ -1210,6 +1218,64 @@ static int startup(struct npd *d)
 }
 
 /* Handle the pending signals; 1 when npd is to exit. */
+/*
+ * One npd per machine: policies, pins and tunables are global, and a
+ * second npd would adopt the first one's nodes and, on exit, detach them.
+ * The flock goes with the process, however it ends.
+ */
+static int lock_instance(struct npd *d)
+{
+	char pid[32] = "";
+	ssize_t n;
+	int fd;
+
+	if (mkdir(NPD_RUN_DIR, 0755) && errno != EEXIST) {
+		logmsg("cannot create %s: %s", NPD_RUN_DIR, strerror(errno));
+		return -1;
+	}
+	fd = open(NPD_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		logmsg("cannot open %s: %s", NPD_LOCK, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EWOULDBLOCK) {
+			n = pread(fd, pid, sizeof(pid) - 1, 0);
+			pid[n > 0 ? n : 0] = '\0';
+			pid[strcspn(pid, "\n")] = '\0';
+			logmsg("another npd is running (pid %s holds %s); "
+			       "this one changes nothing and exits",
+			       pid[0] ? pid : "?", NPD_LOCK);
+		} else {
+			logmsg("cannot lock %s: %s", NPD_LOCK, strerror(errno));
+		}
+		close(fd);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, n, 0) != n)
+		dbg("cannot write the pid into %s: %s", NPD_LOCK,
+		    strerror(errno));
+	d->lock_fd = fd;
+	return 0;
+}
+
+/* npd changes policies: say up front which capabilities it lacks. */
+static bool privileged(void)
+{
+	char missing[128];
+	int n;
+
+	n = np_caps_missing(NP_CAPS_POLICY, missing, sizeof(missing));
+	if (n < 0)
+		logmsg("cannot read this process's capabilities: %s",
+		       strerror(-n));
+	else if (n)
+		logmsg("needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it "
+		       "as root); this process lacks %s", missing);
+	return !n;
+}
+
 static int signals(struct npd *d)
 {
 	struct signalfd_siginfo si;
@@ -1289,7 +1355,9 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct npd d = { .path = NPD_DEFAULT_CONF, .sfd = -1, .lfd = -1 };
+	struct npd d = {
+		.path = NPD_DEFAULT_CONF, .sfd = -1, .lfd = -1, .lock_fd = -1,
+	};
 	bool check = false, dump = false;
 	char err[NPD_ERR_LEN];
 	sigset_t mask;
@@ -1324,6 +1392,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "npd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	/* Checking a configuration and reading metrics need no privilege. */
+	if (!check && !dump && !privileged())
+		return 1;
 	np_set_log_prefix("npd: ");
 	libbpf_set_print(libbpf_print);
 	d.nodes = calloc(NPD_MAX_NODES, sizeof(*d.nodes));
@@ -1348,6 +1419,9 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
+	/* Nothing is touched before it. */
+	if (lock_instance(&d))
+		goto out;
 	/* Signals arrive through the signalfd only. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
@@ -1373,6 +1447,8 @@ int main(int argc, char **argv)
 out:
 	if (d.sfd >= 0)
 		close(d.sfd);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
 	npd_config_free(d.conf);
 	free(d.nodes);
 	return ret;

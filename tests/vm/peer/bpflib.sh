@@ -5,7 +5,9 @@
 #
 # bpf_run: run them all (the subtests that need IPv6 or bpf_testmod fail
 # on the unpatched kernel as on the patched one; the host compares) and
-# write NP_OUT/results.txt: one "bpf|TEST/SUBTEST|RESULT" line per subtest.
+# write NP_OUT/results.txt: one "bpf|TEST/SUBTEST|RESULT" line per subtest
+# (test_progs prints a failed subtest twice: inline and in its error
+# summary; it is counted once).
 
 NP_BPFSEL=${NP_BPFSEL:-$NP_BIN/../peer-bpf}
 BPF_TESTS=${BPF_TESTS:-dummy_st_ops,bpf_tcp_ca,bad_struct_ops}
@@ -23,6 +25,6 @@ bpf_run() {
 	sed -n -e 's/^#[0-9]*\/[0-9]* *\([^:]*\):OK$/bpf|\1|PASS/p' \
 		-e 's/^#[0-9]*\/[0-9]* *\([^:]*\):SKIP$/bpf|\1|SKIP/p' \
 		-e 's/^#[0-9]*\/[0-9]* *\([^:]*\):FAIL$/bpf|\1|FAIL/p' \
-		"$log" >"$res"
+		"$log" | awk '!seen[$0]++' >"$res"
 	ok $([ -s "$res" ]; echo $?) "test_progs ran $(wc -l <"$res") subtests"
 }
