@@ -56,7 +56,7 @@ BPF_SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 	-I$(CURDIR) -I$(CURDIR)/include -I$(LIBBPF_INC)
 
-# User space: test programs that run in the VM.
+# User space: the loader and the test programs that run in the VM.
 USER_CFLAGS := -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I$(CURDIR)/include -I$(LIBBPF_INC) -I$(OUT)/bpf
 TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
@@ -208,7 +208,16 @@ $(OUT)/bpf/%.skel.h: $(OUT)/bpf/%.bpf.o $(BPFTOOL)
 	$(Q)$(BPFTOOL) gen skeleton $(@:.skel.h=.linked.o) name $* > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/loader/%.o: loader/%.c $(LIBBPF_A) | $(OUT)/loader
+# The BPF UAPI headers of the tree, next to libbpf's: user space sees the
+# same struct bpf_link_info as libbpf, not the older one of the system.
+BPF_UAPI := $(LIBBPF_INC)/linux/bpf.h
+$(BPF_UAPI): $(LIBBPF_A)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $(KSRC)/tools/include/uapi/linux/bpf.h \
+		$(KSRC)/tools/include/uapi/linux/bpf_common.h \
+		$(KSRC)/tools/include/uapi/linux/btf.h $(@D)/
+
+$(OUT)/loader/%.o: loader/%.c $(LIBBPF_A) $(BPF_UAPI) | $(OUT)/loader
 	$(call msg,CC,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -227,7 +236,8 @@ build/loader/npctl build/loader/npd: build/loader/%: $(OUT)/loader/%
 	@:
 endif
 
-$(OUT)/tests/%: tests/vm/progs/%.c $(NPLIB_O) $(LIBBPF_A) $(BPF_SKELS) \
+$(OUT)/tests/%: tests/vm/progs/%.c $(NPLIB_O) $(LIBBPF_A) $(BPF_UAPI) \
+		$(BPF_SKELS) \
 		| $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -MMD -MP -o $@ $< $(NPLIB_O) \

@@ -3,8 +3,10 @@
  * libnp: load, attach, replace and inspect BPF policies of private memory
  * nodes.  See libnp.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -979,6 +981,9 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 		ret = np_pin_dir_check(true);
 		if (ret)
 			return ret;
+		ret = np_pin_clean(p->nid);
+		if (ret < 0)
+			return ret;
 	}
 	if (tun) {
 		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
@@ -1055,8 +1060,18 @@ struct bpf_link *np_link_open(int nid)
 	char path[PATH_MAX];
 	struct bpf_link *link;
 
-	if (np_pin_dir_check(false)) {
-		errno = EPERM;
+	char why[128];
+	int ret;
+
+	ret = np_pin_stale(nid, why, sizeof(why));
+	if (ret > 0) {
+		np_err("node %d: the pin at " NP_PIN_ROOT "/node%d is stale (%s); "
+		       "attaching a policy replaces it\n", nid, nid, why);
+		errno = ESTALE;
+		return NULL;
+	}
+	if (ret < 0 && ret != -ENOENT) {
+		errno = -ret;
 		return NULL;
 	}
 	np_pin_path(nid, path, sizeof(path));
@@ -1067,12 +1082,114 @@ struct bpf_link *np_link_open(int nid)
 	return link;
 }
 
+int np_pin_stale(int nid, char *why, size_t len)
+{
+	struct bpf_link_info info;
+	__u32 ilen = sizeof(info);
+	char path[PATH_MAX], state[32];
+	int fd, ret;
+
+	if (len)
+		why[0] = '\0';
+	ret = np_pin_dir_check(false);
+	if (ret)
+		return ret;
+	np_pin_path(nid, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	memset(&info, 0, sizeof(info));
+	ret = bpf_link_get_info_by_fd(fd, &info, &ilen);
+	close(fd);
+	if (ret) {
+		/* Not a link at all: nothing of a policy. */
+		snprintf(why, len, "it is not a BPF link");
+		return 1;
+	}
+	if (info.type != BPF_LINK_TYPE_STRUCT_OPS) {
+		snprintf(why, len, "it is a link of type %u, not a policy's",
+			 info.type);
+		return 1;
+	}
+	if (!info.struct_ops.map_id) {
+		snprintf(why, len, "its link was detached");
+		return 1;
+	}
+	ret = np_node_read(nid, "state", state, sizeof(state));
+	if (ret == -ENOENT) {
+		snprintf(why, len, "node %d is no longer private", nid);
+		return 1;
+	}
+	if (ret)
+		return ret;
+	if (!strcmp(state, "none")) {
+		snprintf(why, len, "node %d has no policy: the link outlived it",
+			 nid);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Remove the temporary tunables pins of node NID that np_tunables_pin_tmp()
+ * left behind in a process that is gone.
+ */
+static void np_pin_clean_tmp(int nid)
+{
+	char prefix[64], path[PATH_MAX];
+	struct dirent *de;
+	int n, pid;
+	DIR *d;
+
+	n = snprintf(prefix, sizeof(prefix), "node%d_tunables_new", nid);
+	d = opendir(NP_PIN_ROOT);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, n))
+			continue;
+		pid = atoi(de->d_name + n);
+		if (pid > 0 && (!kill(pid, 0) || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), NP_PIN_ROOT "/%s", de->d_name);
+		if (!unlink(path))
+			np_err("node %d: removed %s, left by process %d\n",
+			       nid, path, pid);
+	}
+	closedir(d);
+}
+
+int np_pin_clean(int nid)
+{
+	char path[PATH_MAX], why[128];
+	int ret;
+
+	np_pin_clean_tmp(nid);
+	ret = np_pin_stale(nid, why, sizeof(why));
+	if (ret <= 0)
+		return ret;
+	np_pin_path(nid, path, sizeof(path));
+	np_err("node %d: removing the stale pin %s: %s\n", nid, path, why);
+	if (unlink(path) && errno != ENOENT) {
+		ret = -errno;
+		np_err("node %d: cannot remove %s: %s\n", nid, path,
+		       strerror(-ret));
+		return ret;
+	}
+	ret = np_tunables_pin_commit(nid, NULL);
+	return ret ? ret : 1;
+}
+
 int np_link_detach(int nid)
 {
 	struct bpf_link *link;
 	char path[PATH_MAX];
 	int ret;
 
+	/* A stale pin holds no policy: removing it is all there is to do. */
+	ret = np_pin_clean(nid);
+	if (ret)
+		return ret > 0 ? 0 : ret;
 	link = np_link_open(nid);
 	if (!link)
 		return -ENOENT;

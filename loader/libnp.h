@@ -72,6 +72,17 @@ struct bpf_link *np_link_open(int nid);
  * directory if missing; without, a missing one is fine.
  */
 int np_pin_dir_check(bool create);
+/*
+ * Whether the pin of node NID is stale: its link no longer holds a policy
+ * of the node (the link was detached, the node is no longer private, or
+ * the node has no policy, as after a removal and re-add).  1 with the
+ * reason in WHY, 0 if it is live or there is no pin, or a negative errno.
+ * np_pin_clean() removes a stale pin and its tunables pin, and temporary
+ * pins left by processes that died; 1 if it removed a stale pin.
+ * np_policy_attach() calls it first.
+ */
+int np_pin_stale(int nid, char *why, size_t len);
+int np_pin_clean(int nid);
 int np_link_detach(int nid);
 
 /*

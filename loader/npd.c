@@ -473,6 +473,14 @@ static int node_setup(struct npd_node *n, bool force_swap)
 	}
 	name = np_policy_name(p);
 	np_pin_path(n->nid, pin, sizeof(pin));
+	/* A stale pin (reported by libnp) is removed and the policy attached. */
+	ret = np_pin_clean(n->nid);
+	if (ret < 0) {
+		logmsg("node %d: the pins of the node cannot be used; the node keeps its policy",
+		       n->nid);
+		np_policy_close(p);
+		return ret;
+	}
 	pinned = !access(pin, F_OK);
 	np_node_read(n->nid, "policy", live, sizeof(live));
 	/* Configured flags that differ from the running ones need a swap. */

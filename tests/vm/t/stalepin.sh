@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: a pin whose link no longer holds the node's policy (a crash between detach and unlink) is reported and replaced by npctl attach and by npd at start-up, refused by swap, removed by detach; temporary pins of dead processes are cleaned
+# device: cram
+# timeout: 300
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+NPD=$NP_BIN/../loader/npd
+pins=/sys/fs/bpf/np
+pin=$pins/node$P
+run=$NP_OUT/stalepin
+mkdir -p "$run"
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+# stale: attach cram with a pin, then detach its link behind npctl's back,
+# as a crash between detach and unlink would leave it.
+stale() {
+	local id
+	"$NPCTL" attach cram --node "$P" >/dev/null || return 1
+	id=$("$BPFTOOL" -j link show pinned "$pin" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+	"$BPFTOOL" link detach id "$id" || return 1
+	wait_state none && [ -e "$pin" ]
+}
+
+check "a stale pin: link detached, node without policy, pin still there" -- stale
+"$NPCTL" swap minimal --node "$P" 2>"$run/err"
+rc=$?
+ok "$([ $rc = 1 ] && grep -q "is stale (its link was detached)" "$run/err" &&
+	[ "$(np_sys state)" = none ]; echo $?)" \
+	"npctl swap refuses it (exit $rc: $(head -c 140 "$run/err"))"
+"$NPCTL" attach cram --node "$P" >/dev/null 2>"$run/err"
+rc=$?
+ok "$([ $rc = 0 ] && grep -q "removing the stale pin $pin: its link was detached" "$run/err" &&
+	[ "$(np_sys state)" = enabled ]; echo $?)" \
+	"npctl attach replaces it (exit $rc: $(head -c 140 "$run/err"))"
+
+# A temporary tunables pin of a process that is gone.
+tid=$("$BPFTOOL" -j map show pinned "${pin}_tunables" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+sleep 60 &
+alive=$!
+"$BPFTOOL" map pin id "$tid" "${pin}_tunables_new$alive"
+"$BPFTOOL" map pin id "$tid" "${pin}_tunables_new4000000"
+"$NPCTL" detach --node "$P" >/dev/null 2>"$run/err"
+rc=$?
+ok "$([ $rc = 0 ] && [ ! -e "${pin}_tunables_new4000000" ] &&
+	[ -e "${pin}_tunables_new$alive" ] && [ ! -e "$pin" ]; echo $?)" \
+	"detach removed the dead process's temporary pin, kept a live one's (exit $rc: $(head -c 120 "$run/err"))"
+kill "$alive"
+rm -f "${pin}_tunables_new$alive"
+
+check "another stale pin" -- stale
+"$NPCTL" detach --node "$P" >/dev/null 2>"$run/err"
+rc=$?
+ok "$([ $rc = 0 ] && [ ! -e "$pin" ] && [ ! -e "${pin}_tunables" ]; echo $?)" \
+	"npctl detach of a stale pin removes it and its tunables pin (exit $rc)"
+
+check "a stale pin before npd starts" -- stale
+cat >"$run/npd.conf" <<EOF
+[global]
+metrics = /run/npd-stalepin.sock
+on_exit = detach
+[node $P]
+policy = cram
+EOF
+"$NPD" -c "$run/npd.conf" >"$run/npd.log" 2>&1 &
+npd=$!
+for i in $(seq 100); do
+	grep -q "attached policy cram" "$run/npd.log" && break
+	sleep 0.2
+done
+ok "$(grep -q "removing the stale pin $pin" "$run/npd.log" &&
+	grep -q "attached policy cram" "$run/npd.log" && kill -0 "$npd" &&
+	[ "$(np_sys state)" = enabled ]; echo $?)" \
+	"npd reports the stale pin, attaches and keeps running"
+sed 's/^/# /' "$run/npd.log"
+kill -TERM "$npd"
+wait "$npd"
+ok $? "npd exits 0 on SIGTERM"
+check "on_exit = detach: no policy, no pin" -- \
+	eval 'wait_state none && [ ! -e "$pin" ]'
+done_testing
