@@ -29,8 +29,10 @@
 
 char _license[] SEC("license") = "GPL";
 
+/* Mmapable: libnp writes each member on its own (np_common.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, u32);
 	__type(value, struct np_cram_tunables);
@@ -46,6 +48,7 @@ u64 closings;
 u64 reopenings;
 u64 evacuations;
 u64 evacuated_requested;
+u64 requests_taken;		/* pages taken from evacuate_now */
 u64 last_request_ns;
 struct np_user_exit_info uei;
 
@@ -58,7 +61,8 @@ static u32 or_default(u32 val, u32 def)
 
 /*
  * Physical use of @nid's device in hundredths of a percent of its
- * capacity, or -1 if the device does not report it.
+ * capacity (10000 and up when full), or -1 if the device does not report
+ * it.  No overflow: past 10000 the exact value does not matter.
  */
 static s64 use_bp(int nid)
 {
@@ -67,6 +71,13 @@ static s64 use_bp(int nid)
 
 	if (phys < 0 || cap <= 0)
 		return -1;
+	if (phys >= cap)
+		return 10000;
+	/* phys < cap < 2^63: scale both down until phys * 10000 fits. */
+	while ((u64)phys > ~0ULL / 10000) {
+		phys >>= 1;
+		cap >>= 1;
+	}
 	return (u64)phys * 10000 / (u64)cap;
 }
 
@@ -82,7 +93,8 @@ static void request(int nid, u64 pages)
 static bool may_admit(int nid)
 {
 	struct np_cram_tunables *t;
-	u32 key = 0, high, low, evac, now;
+	u32 key = 0, high, low, evac;
+	u64 now;
 	s64 use = use_bp(nid);
 
 	t = bpf_map_lookup_elem(&tunables, &key);
@@ -91,14 +103,27 @@ static bool may_admit(int nid)
 	/* Without counters nothing can be checked: admit nothing. */
 	if (use < 0)
 		return false;
-	high = or_default(t->high_pct, NP_CRAM_HIGH_PCT) * 100;
-	low = or_default(t->low_pct, NP_CRAM_LOW_PCT) * 100;
-	evac = or_default(t->evacuate_pct, NP_CRAM_EVACUATE_PCT) * 100;
+	/*
+	 * libnp refuses thresholds that break the rules of np_cram.h, but a
+	 * write through bpftool does not: what breaks them counts as unset.
+	 */
+	high = or_default(t->high_pct, NP_CRAM_HIGH_PCT);
+	low = or_default(t->low_pct, NP_CRAM_LOW_PCT);
+	evac = or_default(t->evacuate_pct, NP_CRAM_EVACUATE_PCT);
+	if (high > 100 || low >= high) {
+		high = NP_CRAM_HIGH_PCT;
+		low = NP_CRAM_LOW_PCT;
+	}
+	if (evac > 100)
+		evac = NP_CRAM_EVACUATE_PCT;
+	high *= 100;
+	low *= 100;
+	evac *= 100;
 
-	/* One shot: a request written while this runs may be lost. */
-	now = t->evacuate_now;
+	/* Taken whole: a request written meanwhile waits for the next. */
+	now = __atomic_exchange_n(&t->evacuate_now, 0, __ATOMIC_SEQ_CST);
 	if (now) {
-		t->evacuate_now = 0;
+		__sync_fetch_and_add(&requests_taken, now);
 		request(nid, now);
 	}
 	if (use >= evac) {

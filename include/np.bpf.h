@@ -18,6 +18,10 @@
  *
  * The node is set by the loader (npctl attach --node N); policies loaded
  * with bpftool keep the nid they were built with.
+ *
+ * Run-time settings go in a "tunables" map: see np_common.h for the
+ * contract (mmapable, rules as NP_TUNABLE_* tags, one-shot requests) and
+ * bpf/cram.bpf.c with include/np_cram.h for an example.
  */
 #ifndef NP_BPF_H
 #define NP_BPF_H

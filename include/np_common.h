@@ -33,4 +33,38 @@
 /* Per-node sysfs directory of a private node, with %d the node id. */
 #define NP_SYSFS_NODE		"/sys/devices/system/node/node%d/private"
 
+/*
+ * Tunables.  A policy may keep its run-time settings in a one-entry array
+ * map named "tunables" whose value is a struct of integer members; npctl
+ * (attach --set, tune) and npd find the members by name through the map's
+ * BTF.  Declare the map BPF_F_MMAPABLE: libnp then writes each member on
+ * its own with an atomic store, so concurrent writers of different members
+ * never undo each other (otherwise it rewrites the whole value).
+ *
+ * Members may carry rules, as BTF declaration tags that libnp enforces on
+ * every write, before anything is written:
+ *	NP_TUNABLE_MAX(100)		at most 100
+ *	NP_TUNABLE_DEFAULT(80)		what the policy uses for 0
+ *	NP_TUNABLE_BELOW(high_pct)	below member high_pct (0 meaning
+ *					each one's default)
+ *	NP_TUNABLE_REQUEST		a one-shot request: a write adds to
+ *					it (atomically, in a mmapable map) and
+ *					the policy takes it whole with
+ *					__atomic_exchange_n(&m, 0, ...), so no
+ *					request is lost or taken twice; 64 bits
+ * A policy must still cope with any value (bpftool writes bypass libnp):
+ * libnp's checks give the user a clear error, not safety.
+ */
+#if defined(__bpf__) && !defined(NP_TUNABLE_NO_TAGS)
+#define NP_TUNABLE_TAG(s)	__attribute__((btf_decl_tag("np:" s)))
+#else
+#define NP_TUNABLE_TAG(s)
+#endif
+#define NP_STR(x)		#x
+#define NP_XSTR(x)		NP_STR(x)
+#define NP_TUNABLE_MAX(n)	NP_TUNABLE_TAG("max=" NP_XSTR(n))
+#define NP_TUNABLE_DEFAULT(n)	NP_TUNABLE_TAG("default=" NP_XSTR(n))
+#define NP_TUNABLE_BELOW(m)	NP_TUNABLE_TAG("below=" NP_STR(m))
+#define NP_TUNABLE_REQUEST	NP_TUNABLE_TAG("request")
+
 #endif /* NP_COMMON_H */

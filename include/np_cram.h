@@ -11,27 +11,31 @@
 #ifndef __bpf__
 #include <linux/types.h>
 #endif
-
-/*
- * Thresholds in percent of the device's physical capacity.  Admission
- * closes when physical use reaches high_pct and reopens below low_pct;
- * above evacuate_pct the policy asks for evacuate_pages of the folios that
- * compress worst to be moved off.  evacuate_now is a one-shot request from
- * user space: the policy asks for that many pages to be evacuated on its
- * next decision and sets it back to 0.
- */
-struct np_cram_tunables {
-	__u32 high_pct;
-	__u32 low_pct;
-	__u32 evacuate_pct;
-	__u32 evacuate_pages;
-	__u32 evacuate_now;
-};
+#include "np_common.h"
 
 #define NP_CRAM_HIGH_PCT	80
 #define NP_CRAM_LOW_PCT		60
 #define NP_CRAM_EVACUATE_PCT	90
 #define NP_CRAM_EVACUATE_PAGES	256
+
+/*
+ * Thresholds in percent of the device's physical capacity, 0 meaning the
+ * default.  Admission closes when physical use reaches high_pct and
+ * reopens below low_pct; above evacuate_pct the policy asks for
+ * evacuate_pages of the folios that compress worst to be moved off.
+ * evacuate_now is a request (see NP_TUNABLE_REQUEST): each write adds
+ * pages, the policy takes them all on its next decision.  libnp refuses
+ * what breaks the rules; the policy ignores it (uses the defaults).
+ */
+struct np_cram_tunables {
+	__u32 high_pct NP_TUNABLE_MAX(100) NP_TUNABLE_DEFAULT(NP_CRAM_HIGH_PCT);
+	__u32 low_pct NP_TUNABLE_DEFAULT(NP_CRAM_LOW_PCT)
+		NP_TUNABLE_BELOW(high_pct);
+	__u32 evacuate_pct NP_TUNABLE_MAX(100)
+		NP_TUNABLE_DEFAULT(NP_CRAM_EVACUATE_PCT);
+	__u32 evacuate_pages NP_TUNABLE_DEFAULT(NP_CRAM_EVACUATE_PAGES);
+	__u64 evacuate_now NP_TUNABLE_REQUEST;
+};
 
 /* Where the CRAM emulator (cram_emu) shows each node it drives. */
 #define NP_CRAM_SYSFS		"/sys/kernel/cram_emu/node%d"

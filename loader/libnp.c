@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -49,10 +50,21 @@ struct np_policy {
 	bool tun_pending;
 };
 
-/* An integer member of a struct: where it is and how wide. */
+/* An integer member of a struct: where it is, how wide, which member. */
 struct np_field {
 	size_t off;
 	size_t size;
+	int idx;
+};
+
+/* The rules of a tunable (NP_TUNABLE_* in np_common.h). */
+struct np_rules {
+	bool has_max;
+	bool has_def;
+	bool request;
+	unsigned long long max;
+	unsigned long long def;
+	char below[64];
 };
 
 static const char *np_log_prefix = "";
@@ -253,6 +265,7 @@ static int np_field_find(const struct btf *btf, const struct btf_type *t,
 			return -EINVAL;
 		f->off = bit / 8;
 		f->size = sz;
+		f->idx = i;
 		return 0;
 	}
 	return -ENOENT;
@@ -614,6 +627,98 @@ bool np_policy_has_var(const struct np_policy *p, const char *key)
 	       (size == 1 || size == 2 || size == 4 || size == 8);
 }
 
+/*
+ * The rules that BTF declaration tags "np:..." give member F of struct T
+ * (NP_TUNABLE_* in np_common.h); unknown tags are ignored.
+ */
+static void np_field_rules(const struct btf *btf, const struct btf_type *t,
+			   const struct np_field *f, struct np_rules *r)
+{
+	__u32 id, n = btf__type_cnt(btf), tid = 0;
+	const struct btf_type *tt;
+	const char *tag;
+
+	memset(r, 0, sizeof(*r));
+	for (id = 1; id < n && !tid; id++)
+		if (btf__type_by_id(btf, id) == t)
+			tid = id;
+	for (id = 1; tid && id < n; id++) {
+		tt = btf__type_by_id(btf, id);
+		if (!btf_is_decl_tag(tt) || tt->type != tid ||
+		    btf_decl_tag(tt)->component_idx != f->idx)
+			continue;
+		tag = btf__name_by_offset(btf, tt->name_off);
+		if (!tag || strncmp(tag, "np:", 3))
+			continue;
+		tag += 3;
+		if (!strncmp(tag, "max=", 4)) {
+			r->max = strtoull(tag + 4, NULL, 0);
+			r->has_max = true;
+		} else if (!strncmp(tag, "default=", 8)) {
+			r->def = strtoull(tag + 8, NULL, 0);
+			r->has_def = true;
+		} else if (!strncmp(tag, "below=", 6)) {
+			snprintf(r->below, sizeof(r->below), "%s", tag + 6);
+		} else if (!strcmp(tag, "request")) {
+			r->request = true;
+		}
+	}
+}
+
+/* What the policy uses for member F holding V: its default for 0. */
+static unsigned long long np_effective(const struct np_rules *r,
+				       unsigned long long v)
+{
+	return !v && r->has_def ? r->def : v;
+}
+
+/*
+ * Check the rules of struct T's members against VAL, the tunables as they
+ * would be after a write of the members whose bytes SET marks.  Only the
+ * rules that the write is part of: a member written, or the other side of
+ * a "below" rule.  -EINVAL with the first broken rule printed, naming
+ * WHAT (the command).
+ */
+static int np_tunables_check(const char *what, const struct btf *btf,
+			     const struct btf_type *t,
+			     const unsigned char *val, size_t size,
+			     const unsigned char *set)
+{
+	const struct btf_member *m = btf_members(t);
+	struct np_rules r, ro;
+	struct np_field f, fo;
+	unsigned long long v, vo;
+	const char *name;
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		name = btf__name_by_offset(btf, m->name_off);
+		if (!name || !*name || np_field_find(btf, t, name, &f) ||
+		    f.off + f.size > size)
+			continue;
+		np_field_rules(btf, t, &f, &r);
+		v = np_field_get(val, &f);
+		if (set[f.off] && r.has_max && v > r.max) {
+			np_err("%s: %s=%llu: %s is at most %llu\n", what, name,
+			       v, name, r.max);
+			return -EINVAL;
+		}
+		if (!r.below[0] || np_field_find(btf, t, r.below, &fo) ||
+		    fo.off + fo.size > size || !(set[f.off] || set[fo.off]))
+			continue;
+		np_field_rules(btf, t, &fo, &ro);
+		vo = np_field_get(val, &fo);
+		if (np_effective(&r, v) < np_effective(&ro, vo))
+			continue;
+		np_err("%s: %s (%llu%s) must be below %s (%llu%s)\n", what,
+		       name, np_effective(&r, v), v ? "" : ", its default",
+		       r.below, np_effective(&ro, vo),
+		       vo ? "" : ", its default");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Store VALUE in the tunables of P, for np_policy_load() to write. */
 static int np_policy_set_tunable(struct np_policy *p, const char *assignment,
 				 const struct np_field *f, const char *value)
@@ -682,6 +787,14 @@ int np_policy_set_var(struct np_policy *p, const char *assignment)
 			assignment, name);
 		return -EINVAL;
 	}
+	/* It must fit, read as signed or as unsigned. */
+	if (size < 8 && (v < -(1LL << (size * 8 - 1)) ||
+			 v > (long long)((1ULL << (size * 8)) - 1))) {
+		np_err("--set %s: %lld does not fit %s, a %zu-byte variable (%lld to %llu)\n",
+		       assignment, v, name, size, -(1LL << (size * 8 - 1)),
+		       (1ULL << (size * 8)) - 1);
+		return -EINVAL;
+	}
 	switch (size) {
 	case 1: *(signed char *)(data + off) = v; break;
 	case 2: *(short *)(data + off) = v; break;
@@ -718,6 +831,10 @@ static int np_tunables_write_initial(struct np_policy *p)
 	for (i = 0; i < p->tun_size; i++)
 		if (p->tun_set[i])
 			cur[i] = p->tun_val[i];
+	ret = np_tunables_check("--set", bpf_object__btf(p->obj), p->tun_type,
+				cur, p->tun_size, p->tun_set);
+	if (ret)
+		goto out;
 	ret = bpf_map__update_elem(p->tun_map, &key, sizeof(key), cur,
 				   p->tun_size, BPF_ANY);
 	if (ret)
@@ -1277,16 +1394,66 @@ struct np_live_tunables {
 	int fd;
 	struct btf *btf;
 	const struct btf_type *type;
-	unsigned char *val;
+	unsigned char *val;		/* a copy of entry 0 */
 	__u32 size;
+	void *mem;			/* entry 0 itself, if mmapable */
+	size_t mem_len;
 };
 
 static void np_live_close(struct np_live_tunables *t)
 {
+	if (t->mem)
+		munmap(t->mem, t->mem_len);
 	if (t->fd >= 0)
 		close(t->fd);
 	btf__free(t->btf);
 	free(t->val);
+}
+
+/* Integer member F of the mapped entry at MEM: atomic load, store, add. */
+static unsigned long long np_mem_load(void *mem, const struct np_field *f)
+{
+	void *p = (char *)mem + f->off;
+
+	switch (f->size) {
+	case 1: return __atomic_load_n((__u8 *)p, __ATOMIC_SEQ_CST);
+	case 2: return __atomic_load_n((__u16 *)p, __ATOMIC_SEQ_CST);
+	case 4: return __atomic_load_n((__u32 *)p, __ATOMIC_SEQ_CST);
+	}
+	return __atomic_load_n((__u64 *)p, __ATOMIC_SEQ_CST);
+}
+
+static void np_mem_store(void *mem, const struct np_field *f,
+			 unsigned long long v, bool add)
+{
+	void *p = (char *)mem + f->off;
+
+	switch (f->size) {
+	case 1:
+		if (add)
+			__atomic_fetch_add((__u8 *)p, v, __ATOMIC_SEQ_CST);
+		else
+			__atomic_store_n((__u8 *)p, v, __ATOMIC_SEQ_CST);
+		break;
+	case 2:
+		if (add)
+			__atomic_fetch_add((__u16 *)p, v, __ATOMIC_SEQ_CST);
+		else
+			__atomic_store_n((__u16 *)p, v, __ATOMIC_SEQ_CST);
+		break;
+	case 4:
+		if (add)
+			__atomic_fetch_add((__u32 *)p, v, __ATOMIC_SEQ_CST);
+		else
+			__atomic_store_n((__u32 *)p, v, __ATOMIC_SEQ_CST);
+		break;
+	default:
+		if (add)
+			__atomic_fetch_add((__u64 *)p, v, __ATOMIC_SEQ_CST);
+		else
+			__atomic_store_n((__u64 *)p, v, __ATOMIC_SEQ_CST);
+		break;
+	}
 }
 
 /*
@@ -1362,6 +1529,21 @@ static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
 		       strerror(-ret));
 		goto err;
 	}
+	if (info.map_flags & BPF_F_MMAPABLE) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		/* Entry 0 is at the start of the mapping. */
+		t->mem_len = (t->size + page - 1) / page * page;
+		t->mem = mmap(NULL, t->mem_len, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, t->fd, 0);
+		if (t->mem == MAP_FAILED) {
+			ret = -errno;
+			t->mem = NULL;
+			np_err("node %d: cannot map the tunables: %s\n", nid,
+			       strerror(-ret));
+			goto err;
+		}
+	}
 	return 0;
 err:
 	np_live_close(t);
@@ -1393,9 +1575,11 @@ static int np_live_field(struct np_live_tunables *t, const char *what,
 int np_tunables_update(int nid, const char *const *assignments, int n)
 {
 	struct np_live_tunables t;
-	unsigned long long v;
+	unsigned char *set = NULL;
+	unsigned long long v, *add = NULL;
+	struct np_field *fields = NULL;
+	struct np_rules r;
 	const char *value;
-	struct np_field f;
 	char key[128];
 	__u32 zero = 0;
 	int i, ret;
@@ -1403,25 +1587,56 @@ int np_tunables_update(int nid, const char *const *assignments, int n)
 	ret = np_live_open(nid, false, &t);
 	if (ret)
 		return ret;
-	/* Every assignment is checked before the one write. */
+	set = calloc(1, t.size);
+	add = calloc(n ? n : 1, sizeof(*add));
+	fields = calloc(n ? n : 1, sizeof(*fields));
+	if (!set || !add || !fields) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Every assignment and every rule is checked before any write. */
 	for (i = 0; i < n; i++) {
 		ret = np_split_key("tune", assignments[i], key, sizeof(key),
 				   &value);
 		if (!ret)
-			ret = np_live_field(&t, assignments[i], key, &f);
+			ret = np_live_field(&t, assignments[i], key,
+					    &fields[i]);
 		if (!ret)
 			ret = np_parse_uint("tune", assignments[i], value,
-					    f.size, &v);
+					    fields[i].size, &v);
 		if (ret)
 			goto out;
-		np_field_put(t.val, &f, v);
+		np_field_rules(t.btf, t.type, &fields[i], &r);
+		/* A request adds; the others are set. */
+		add[i] = r.request ? v : 0;
+		if (!r.request)
+			np_field_put(t.val, &fields[i], v);
+		memset(set + fields[i].off, 1, fields[i].size);
 	}
+	ret = np_tunables_check("tune", t.btf, t.type, t.val, t.size, set);
+	if (ret)
+		goto out;
+	if (t.mem) {
+		/* Each member on its own: other writers' members stay. */
+		for (i = 0; i < n; i++)
+			np_mem_store(t.mem, &fields[i], add[i] ? add[i] :
+				     np_field_get(t.val, &fields[i]), add[i]);
+		goto out;
+	}
+	/* Not mmapable: the whole value, as read a moment ago. */
+	for (i = 0; i < n; i++)
+		if (add[i])
+			np_field_put(t.val, &fields[i],
+				     np_field_get(t.val, &fields[i]) + add[i]);
 	if (bpf_map_update_elem(t.fd, &zero, t.val, BPF_ANY)) {
 		ret = -errno;
 		np_err("node %d: cannot write the tunables: %s\n", nid,
 		       strerror(-ret));
 	}
 out:
+	free(fields);
+	free(add);
+	free(set);
 	np_live_close(&t);
 	return ret;
 }
@@ -1442,7 +1657,7 @@ int np_tunables_get(int nid, const char *key, unsigned long long *val)
 		return ret;
 	ret = np_live_field(&t, key, key, &f);
 	if (!ret)
-		*val = np_field_get(t.val, &f);
+		*val = t.mem ? np_mem_load(t.mem, &f) : np_field_get(t.val, &f);
 	np_live_close(&t);
 	return ret;
 }
@@ -1464,7 +1679,8 @@ int np_tunables_dump(int nid, np_tunable_fn fn, void *arg)
 		if (!name || !*name || np_field_find(t.btf, t.type, name, &f) ||
 		    f.off + f.size > t.size)
 			continue;
-		ret = fn(name, np_field_get(t.val, &f), arg);
+		ret = fn(name, t.mem ? np_mem_load(t.mem, &f) :
+			 np_field_get(t.val, &f), arg);
 		if (ret)
 			break;
 	}
