@@ -65,6 +65,9 @@ TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 # the modules of npd that the host unit tests build too.
 NPCTL := $(OUT)/loader/npctl
 NPLIB_O := $(OUT)/loader/libnp.o
+# bpftool's JSON writer, for npctl -j (see loader/np_json.h).
+JSON_WRITER_C := $(KSRC)/tools/bpf/bpftool/json_writer.c
+JSON_WRITER_O := $(OUT)/loader/json_writer.o
 NPD := $(OUT)/loader/npd
 NPD_MODS := npd_config npd_rules npd_metrics
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,\
@@ -80,7 +83,7 @@ vpath %.bpf.c bpf tests/bpf
 .PHONY: all help deps kernel kernel-debug tools vmlinux-h progs check \
 	check-debug check-peer vmtest demo clean distclean checkpatch \
 	check-series \
-	baseline bench unit FORCE
+	baseline bench unit hosttest FORCE
 
 all:
 	$(Q)$(MAKE) --no-print-directory vmlinux-h
@@ -96,7 +99,9 @@ help:
 	@echo '  progs       BPF objects, skeletons and test programs'
 	@echo '  all         vmlinux-h and progs (default)'
 	@echo '  vmtest      run the VM tests; T=name runs one'
-	@echo '  unit        host unit tests of npd (no root, kernel or BPF)'
+	@echo '  unit        host unit tests of npd and of npctl'"'"'s JSON (no root,'
+	@echo '              VM or BPF; the JSON writer from the kernel tree)'
+	@echo '  hosttest    host tests of npctl (its -j output), no VM'
 	@echo '  check       everything: deps, builds, host checks, VM tests'
 	@echo '  kernel-debug  the same tree with lockdep, KASAN, UBSAN, kmemleak,'
 	@echo '              fault injection (kernel-patch/config-debug)'
@@ -221,7 +226,17 @@ $(OUT)/loader/%.o: loader/%.c $(LIBBPF_A) $(BPF_UAPI) | $(OUT)/loader
 	$(call msg,CC,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(NPCTL): $(OUT)/loader/npctl.o $(NPLIB_O) $(LIBBPF_A)
+# The JSON writer alone gets the tree's tools/include (for its
+# <linux/compiler.h>): for other files it would shadow system headers.
+# np_json.h, which declares what npctl uses, is included first, so that a
+# prototype that differs from json_writer.h's fails here.
+$(JSON_WRITER_O): $(SRC_STAMP) loader/np_json.h | $(OUT)/loader
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) -g -O2 -Wall -Werror -I$(KSRC)/tools/include \
+		-include $(CURDIR)/loader/np_json.h -MMD -MP -c -o $@ \
+		$(JSON_WRITER_C)
+
+$(NPCTL): $(OUT)/loader/npctl.o $(JSON_WRITER_O) $(NPLIB_O) $(LIBBPF_A)
 	$(call msg,LD,$@)
 	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
 
@@ -253,15 +268,27 @@ $(OUT)/tests/selftests/%: $(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
 		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
 		>$@.log 2>&1 || { cat $@.log; exit 1; }
 
-# Host unit tests: npd's modules on their own, with the host compiler.
+# Host unit tests: npd's modules on their own, with the host compiler;
+# test_json with the JSON writer npctl links.
 $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h \
 		$(NPD_MODS:%=loader/%.c) $(NPD_MODS:%=loader/%.h) \
 		| $(OUT)/tests/unit
 	$(call msg,CC,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -o $@ $< $(NPD_MODS:%=loader/%.c)
 
+$(OUT)/tests/unit/test_json: tests/unit/test_json.c tests/unit/unit.h \
+		loader/np_json.h $(JSON_WRITER_O) | $(OUT)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -o $@ $< $(JSON_WRITER_O)
+
 unit: $(UNIT_TESTS)
 	$(Q)fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+
+# Host tests of the tools that need no VM: tests/host/npctl-*.sh OUT.
+HOST_TESTS := $(wildcard tests/host/npctl-*.sh)
+hosttest: $(NPCTL) $(BPF_OBJS)
+	$(Q)fail=0; for t in $(HOST_TESTS); do \
+		$$t $(OUT) || fail=1; done; exit $$fail
 
 $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
 		$(OUT)/tests/unit:
@@ -308,6 +335,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory tools $(OUT)/vmlinux.h
 	$(Q)$(MAKE) --no-print-directory progs $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory hosttest
 	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
 
 demo: deps

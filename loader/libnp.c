@@ -68,24 +68,41 @@ struct np_rules {
 };
 
 static const char *np_log_prefix = "";
+static np_print_fn np_print;
 
 void np_set_log_prefix(const char *prefix)
 {
 	np_log_prefix = prefix ? prefix : "";
 }
 
-/* Every message of the library goes through here; errno is kept. */
+np_print_fn np_set_print(np_print_fn fn)
+{
+	np_print_fn old = np_print;
+
+	np_print = fn;
+	return old;
+}
+
+/*
+ * Every message of the library goes through here, to the caller's print
+ * function if it set one, else to stderr; errno is kept.
+ */
 __attribute__((format(printf, 1, 2)))
 static void np_err(const char *fmt, ...)
 {
 	int saved = errno;
-	char msg[1024];
+	char msg[1024], line[1152];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s%s", np_log_prefix, msg);
+	if (np_print) {
+		snprintf(line, sizeof(line), "%s%s", np_log_prefix, msg);
+		np_print(line);
+	} else {
+		fprintf(stderr, "%s%s", np_log_prefix, msg);
+	}
 	errno = saved;
 }
 

@@ -2,7 +2,8 @@
 /*
  * libnp: load, attach, replace and inspect BPF policies of private memory
  * nodes.  Shared by npctl and npd.  Functions return 0 or a negative errno
- * and print what went wrong to stderr; none of them exits.
+ * and print what went wrong, to stderr unless the caller set a print
+ * function (np_set_print()); none of them exits.
  */
 #ifndef LIBNP_H
 #define LIBNP_H
@@ -137,5 +138,13 @@ const char *np_attach_strerror(int err);
 int np_caps_missing(unsigned long long need, char *buf, size_t len);
 /* A prefix for every message the library prints ("npd: "). */
 void np_set_log_prefix(const char *prefix);
+/*
+ * Where the library's messages go, as libbpf_set_print() does for libbpf's:
+ * FN gets each message whole, prefix included, usually ending with a
+ * newline, and instead of stderr; NULL (the default) prints to stderr.
+ * Returns the function that was set before.
+ */
+typedef void (*np_print_fn)(const char *msg);
+np_print_fn np_set_print(np_print_fn fn);
 
 #endif /* LIBNP_H */

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * npctl: attach, replace, detach and inspect the BPF policies of private
- * memory nodes.  `npctl help` describes the commands.
+ * memory nodes.  `npctl help` describes the commands, `npctl COMMAND
+ * --help` each one.
+ *
+ * With -j (or -p, indented) each command prints one JSON document, an
+ * object whose first member is "version", through bpftool's JSON writer
+ * (np_json.h).  A failure is the document {"version":V,"error":MESSAGE}:
+ * the messages of npctl, libnp and libbpf that would have gone to stderr.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -9,6 +15,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +24,30 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
+#include "np_version.h"
 #include "libnp.h"
+#include "np_json.h"
 
-#define NPCTL_VERSION	"0.4"
+#define NPCTL_VERSION	NP_VERSION
 #define MAX_SETS	32
 #define MAX_NODES	64
 
-static bool json;
-static bool debug;
+static bool json;		/* -j: one JSON document per command */
+static bool pretty;		/* -p: the same, indented */
+static bool debug;		/* -d: libbpf's debug output, on stderr */
+
+/* What every command's help says about -j, -p and failures under them. */
+#define JSON_HELP(shape)						\
+"  -j, --json          " shape "\n"					\
+"  -p, --pretty        the same, indented\n"				\
+"  -h, --help          this text\n"					\
+"\n"									\
+"Under -j or -p a failure prints {\"version\":V,\"error\":MESSAGE} on stdout\n" \
+"instead of messages on stderr, with the same exit status.\n"
 
 static const char usage_text[] =
-"usage: npctl [-j] [-d] COMMAND [ARGS]\n"
+"usage: npctl [-j|-p] [-d] COMMAND [ARGS]\n"
+"       npctl COMMAND --help\n"
 "\n"
 "  attach POLICY --node N [--flags F] [--set VAR=VALUE]... [--no-pin]\n"
 "        Load POLICY and attach it to private node N.  Its link is pinned\n"
@@ -53,27 +73,351 @@ static const char usage_text[] =
 "        SECONDS with the change of each counter, until SIGINT or SIGTERM.\n"
 "  list  The installed policies (in $NP_POLICY_DIR, or next to npctl).\n"
 "  version\n"
+"        The version of npctl (and npd).\n"
+"  help [COMMAND]\n"
+"        This text, or the help of COMMAND.\n"
 "\n"
 "  POLICY  a policy name (minimal, ...) or the path of a BPF object.\n"
 "  F       flags as names (migration,mempolicy,...) or a number; by\n"
 "          default those the policy was built with.\n"
 "  VAR     a member of the policy's tunables, or a global variable.\n"
-"  -j      JSON output (stats --monitor: one object per line and sample).\n"
-"  -d      libbpf debug output.\n";
+"  -j, --json    JSON output: one document per command, an object whose\n"
+"                first member is \"version\" (stats --monitor: one per\n"
+"                sample, each on one line); `npctl COMMAND --help` shows\n"
+"                its members.  A failure prints {\"version\":V,\n"
+"                \"error\":MESSAGE} on stdout instead of messages on\n"
+"                stderr, with the same exit status.\n"
+"  -p, --pretty  JSON output, indented (implies -j).\n"
+"  -d, --debug   libbpf debug output, on stderr.\n";
 
-static int usage(FILE *f)
+static const char attach_usage[] =
+"usage: npctl [-j|-p] attach POLICY --node N [--flags F] [--set VAR=VALUE]...\n"
+"                            [--no-pin]\n"
+"\n"
+"Load POLICY and attach it to private node N.  Its link is pinned at\n"
+NP_PIN_ROOT "/nodeN, so the policy stays after npctl exits; with --no-pin\n"
+"npctl holds the link and waits for SIGINT or SIGTERM, and the policy goes\n"
+"with it.\n"
+"\n"
+"  POLICY              a policy name (npctl list) or the path of a BPF object\n"
+"  -n, --node N        the node\n"
+"  -f, --flags F       flags as names (migration,mempolicy,...) or a number;\n"
+"                      by default those the policy was built with\n"
+"  -s, --set VAR=VALUE set member VAR of the policy's tunables, or its\n"
+"                      global variable VAR, before it is attached\n"
+"      --no-pin        hold the link instead of pinning it\n"
+JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\"object\":PATH,\n"
+"                      \"enable_seq\":SEQ,\"action\":\"attached\"}");
+
+static const char swap_usage[] =
+"usage: npctl [-j|-p] swap POLICY --node N [--flags F] [--set VAR=VALUE]...\n"
+"\n"
+"Replace the policy of node N by POLICY in one step, through its pinned\n"
+"link: no decision falls to the built-in policy meanwhile.  On failure the\n"
+"running policy stays.\n"
+"\n"
+"  POLICY              a policy name (npctl list) or the path of a BPF object\n"
+"  -n, --node N        the node\n"
+"  -f, --flags F       flags as names (migration,mempolicy,...) or a number;\n"
+"                      by default those the policy was built with\n"
+"  -s, --set VAR=VALUE set member VAR of the policy's tunables, or its\n"
+"                      global variable VAR, before it is swapped in\n"
+JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\"object\":PATH,\n"
+"                      \"enable_seq\":SEQ,\"action\":\"swapped\"}");
+
+static const char detach_usage[] =
+"usage: npctl [-j|-p] detach --node N\n"
+"\n"
+"Detach the policy of node N and remove its pins; the node returns to the\n"
+"built-in policy.\n"
+"\n"
+"  -n, --node N        the node\n"
+JSON_HELP("{\"version\":V,\"node\":N,\"detached\":true}");
+
+static const char status_usage[] =
+"usage: npctl [-j|-p] status [--node N]\n"
+"\n"
+"Device, capabilities, policy, flags, BPF state, exit information and\n"
+"counters of each private node (or of node N), from\n"
+"/sys/devices/system/node/nodeN/private/.\n"
+"\n"
+"  -n, --node N        only node N\n"
+JSON_HELP("{\"version\":V,\"nodes\":[{\"node\":N,\"device\":D,\"caps\":C,\n"
+"                      \"policy\":P,\"flags\":F,\"state\":S,\"enable_seq\":SEQ,\n"
+"                      \"exit\":{KEY:VALUE,...},\"stat\":{KEY:VALUE,...}},...]}\n"
+"                      (a file that cannot be read: null, or no member;\n"
+"                      a value is a number when it is one)");
+
+static const char list_usage[] =
+"usage: npctl [-j|-p] list\n"
+"\n"
+"The installed policies: the BPF objects in $NP_POLICY_DIR (or in ../bpf\n"
+"next to npctl) that are private node policies.\n"
+"\n"
+JSON_HELP("{\"version\":V,\"policies\":[{\"name\":NAME,\"path\":PATH,\n"
+"                      \"policy\":FILE,\"object\":PATH},...]}  (NAME: the\n"
+"                      policy's name; FILE: what attach takes, the file\n"
+"                      name without .bpf.o; object: the same as path)");
+
+static const char version_usage[] =
+"usage: npctl [-j|-p] version\n"
+"\n"
+"The version of npctl, which npd shares.\n"
+"\n"
+JSON_HELP("{\"version\":V}");
+
+static const char help_usage[] =
+"usage: npctl help [COMMAND]\n"
+"\n"
+"The commands of npctl, or the help of COMMAND (as npctl COMMAND --help).\n";
+
+static const char tune_usage[] =
+"usage: npctl [-j|-p] tune --node N [KEY=VALUE]...\n"
+"\n"
+"Set tunables of the policy attached to node N while it runs: members of\n"
+"its one-entry map \"tunables\", found by name through the map's BTF and\n"
+"written in one update.  Without KEY=VALUE, print them.  VALUE is an\n"
+"unsigned integer (0x... for hex).  The policy must have been attached\n"
+"with a pin (npctl attach, npd), which pins the map at\n"
+NP_PIN_ROOT "/nodeN_tunables.\n"
+"\n"
+"  -n, --node N        the node\n"
+JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\n"
+"                      \"tunables\":{KEY:VALUE,...}} and, after KEY=VALUE,\n"
+"                      \"changed\":{KEY:{\"old\":VALUE,\"new\":VALUE},...}");
+
+static const char stats_usage[] =
+"usage: npctl [-j|-p] stats [--node N] [--monitor SECONDS]\n"
+"\n"
+"Print the counters of each private node (nodeN/private/stat), its\n"
+"policy and state, and for a node driven by the CRAM emulator the\n"
+"emulator's values (/sys/kernel/cram_emu/nodeN).\n"
+"\n"
+"  -n, --node N        only node N\n"
+"  -m, --monitor SECONDS\n"
+"                      repeat every SECONDS (decimals allowed) until\n"
+"                      SIGINT or SIGTERM, with the change of each\n"
+"                      counter since the previous sample\n"
+JSON_HELP("one document per sample, on one line (JSON Lines):\n"
+"                      {\"version\":V,\"time\":T,\"interval\":S,\n"
+"                      \"nodes\":[{\"node\":N,\"policy\":P,\"state\":S,\n"
+"                      \"stat\":{...},\"delta\":{...},\"cram\":{...},\n"
+"                      \"cram_delta\":{...}},...]}  (interval and the\n"
+"                      deltas from the second sample; -p indents each)");
+
+/* --- messages ------------------------------------------------------------ */
+
+/*
+ * Every message of npctl, of libnp (np_set_print()) and of libbpf
+ * (libbpf_print()) goes through report(): to stderr in text mode, kept in
+ * msgs under -j, for the command's document ("error" when it fails, else
+ * "warnings").  Until a command's options are parsed -j may still come,
+ * so messages are kept either way; output_decided() then prints them if
+ * it did not.
+ */
+static char *msgs;
+static size_t msgs_len;
+static bool decided;		/* the options are parsed: json is final */
+static bool quiet;		/* drop them: list opens non-policies too */
+static bool bad_option;		/* an option error: text adds the usage */
+static const char *cmd_name = "npctl";
+
+static void msgs_clear(void)
 {
-	fputs(usage_text, f);
-	return f == stderr ? 2 : 0;
+	free(msgs);
+	msgs = NULL;
+	msgs_len = 0;
 }
 
+static void report_str(const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (quiet)
+		return;
+	if (decided && !json) {
+		fputs(s, stderr);
+		return;
+	}
+	p = realloc(msgs, msgs_len + n + 1);
+	if (!p)
+		return;
+	memcpy(p + msgs_len, s, n + 1);
+	msgs = p;
+	msgs_len += n;
+}
+
+__attribute__((format(printf, 1, 0)))
+static void vreport(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (quiet)
+		return;
+	if (decided && !json) {
+		vfprintf(stderr, fmt, ap);
+		return;
+	}
+	if (vasprintf(&s, fmt, ap) < 0)
+		return;
+	report_str(s);
+	free(s);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+}
+
+/* The options are parsed: without -j, print what was kept meanwhile. */
+static void output_decided(void)
+{
+	decided = true;
+	if (json)
+		return;
+	if (msgs_len)
+		fputs(msgs, stderr);
+	msgs_clear();
+}
+
+static void libnp_print(const char *msg)
+{
+	report_str(msg);
+}
+
+/*
+ * libbpf's warnings are kept with npctl's own messages; its debug output
+ * (and under -j its information) goes to stderr, with -d only.
+ */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list args)
 {
-	if (level == LIBBPF_DEBUG && !debug)
-		return 0;
-	return vfprintf(stderr, fmt, args);
+	if (level == LIBBPF_DEBUG || (json && level == LIBBPF_INFO))
+		return debug ? vfprintf(stderr, fmt, args) : 0;
+	vreport(fmt, args);
+	return 0;
 }
+
+/* --- JSON ---------------------------------------------------------------- */
+
+/* Write S as a name (NAME) or a string, valid UTF-8 (np_json_sanitize()). */
+static void js_text(json_writer_t *w, const char *s, bool name)
+{
+	char small[256], *buf = small;
+	size_t need;
+
+	need = np_json_sanitize(small, sizeof(small), s);
+	if (need >= sizeof(small)) {
+		buf = malloc(need + 1);
+		if (buf)
+			np_json_sanitize(buf, need + 1, s);
+		else
+			buf = small;	/* cut, but valid */
+	}
+	if (name)
+		jsonw_name(w, buf);
+	else
+		jsonw_string(w, buf);
+	if (buf != small)
+		free(buf);
+}
+
+static void js_str(json_writer_t *w, const char *s)
+{
+	js_text(w, s, false);
+}
+
+static void js_name(json_writer_t *w, const char *s)
+{
+	js_text(w, s, true);
+}
+
+/* S as a number if it is one as JSON writes numbers, else as a string. */
+static void js_value(json_writer_t *w, const char *s)
+{
+	if (np_json_is_number(s))
+		jsonw_printf(w, "%s", s);
+	else
+		js_str(w, s);
+}
+
+/* Member NAME: the messages kept, without the final newlines, or DEF. */
+static void js_msgs(json_writer_t *w, const char *name, const char *def)
+{
+	while (msgs_len && msgs[msgs_len - 1] == '\n')
+		msgs[--msgs_len] = '\0';
+	jsonw_name(w, name);
+	js_str(w, msgs_len ? msgs : def);
+}
+
+/* Start a document: an object whose first member is "version". */
+static json_writer_t *doc_begin(void)
+{
+	json_writer_t *w = jsonw_new(stdout);
+
+	if (!w) {
+		report("%s: out of memory\n", cmd_name);
+		return NULL;
+	}
+	jsonw_pretty(w, pretty);
+	jsonw_start_object(w);
+	jsonw_string_field(w, "version", NPCTL_VERSION);
+	return w;
+}
+
+/* End it, with the messages kept since the last one as "warnings". */
+static void doc_end(json_writer_t **w)
+{
+	if (msgs_len) {
+		js_msgs(*w, "warnings", "");
+		msgs_clear();
+	}
+	jsonw_end_object(*w);
+	jsonw_destroy(w);
+}
+
+/*
+ * The end of every command, with its exit status RET.  Under -j a failure
+ * is a document of its own, on stdout; in text mode an option error is
+ * followed by USAGE on stderr.
+ */
+static int finish(int ret, const char *usage)
+{
+	char what[64];
+	json_writer_t *w;
+
+	if (!decided)
+		output_decided();
+	if (!json) {
+		if (ret == 2 && bad_option && usage)
+			fputs(usage, stderr);
+		return ret;
+	}
+	if (ret) {
+		snprintf(what, sizeof(what), "%s failed (exit %d)", cmd_name,
+			 ret);
+		w = doc_begin();
+		if (w) {
+			js_msgs(w, "error", what);
+			jsonw_end_object(w);
+			jsonw_destroy(&w);
+		} else {
+			printf("{\"version\":\"%s\",\"error\":\"out of memory\"}\n",
+			       NPCTL_VERSION);
+		}
+	}
+	msgs_clear();
+	fflush(stdout);
+	return ret;
+}
+
+/* --- options ------------------------------------------------------------- */
 
 static int parse_int(const char *s, int *v)
 {
@@ -88,107 +432,211 @@ static int parse_int(const char *s, int *v)
 	return 0;
 }
 
-/*
- * Options every command takes: --node, --json, --help.  Return 0 when OPT
- * was one of them, 1 after --help, -EINVAL for a bad node, -ENOENT when
- * OPT is not a common option.
- */
-static int common_opt(int opt, int *nid)
-{
-	switch (opt) {
-	case 'n':
-		if (parse_int(optarg, nid)) {
-			fprintf(stderr, "--node %s: not a node id\n", optarg);
-			return -EINVAL;
-		}
-		return 0;
-	case 'j':
-		json = true;
-		return 0;
-	case 'h':
-		usage(stdout);
-		return 1;
-	}
-	return -ENOENT;
-}
+/* The options of some commands; -j, -p and --help are every command's. */
+enum {
+	OPT_NODE	= 1 << 0,	/* --node N */
+	OPT_LOAD	= 1 << 1,	/* --flags F, --set VAR=VALUE */
+	OPT_NO_PIN	= 1 << 2,	/* --no-pin */
+	OPT_MONITOR	= 1 << 3,	/* --monitor SECONDS */
+};
 
-struct load_args {
-	const char *policy;
-	int nid;
+static const struct option options[] = {
+	{ "node", required_argument, NULL, 'n' },
+	{ "flags", required_argument, NULL, 'f' },
+	{ "set", required_argument, NULL, 's' },
+	{ "no-pin", no_argument, NULL, 'P' },
+	{ "monitor", required_argument, NULL, 'm' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct args {
+	int nid;		/* -1: no --node */
 	bool has_flags;
 	unsigned int flags;
 	const char *sets[MAX_SETS];
 	int nr_sets;
 	bool no_pin;
+	double every;		/* --monitor; 0: once */
+	char **rest;		/* the operands */
+	int nr_rest;
 };
 
-static const struct option load_opts[] = {
-	{ "node", required_argument, NULL, 'n' },
-	{ "flags", required_argument, NULL, 'f' },
-	{ "set", required_argument, NULL, 's' },
-	{ "no-pin", no_argument, NULL, 'P' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Parse the arguments of attach and swap (ALLOW_NO_PIN: attach only). */
-static int parse_load_args(int argc, char **argv, struct load_args *a,
-			   bool allow_no_pin)
+static unsigned int opt_kind(int opt)
 {
-	int opt, ret;
-
-	memset(a, 0, sizeof(*a));
-	a->nid = -1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:f:s:jh", load_opts,
-				  NULL)) != -1) {
-		ret = common_opt(opt, &a->nid);
-		if (ret != -ENOENT) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		switch (opt) {
-		case 'f':
-			if (np_flags_parse(optarg, &a->flags))
-				return -EINVAL;
-			a->has_flags = true;
-			break;
-		case 's':
-			if (a->nr_sets == MAX_SETS) {
-				fprintf(stderr, "at most %d --set\n",
-					MAX_SETS);
-				return -EINVAL;
-			}
-			a->sets[a->nr_sets++] = optarg;
-			break;
-		case 'P':
-			if (!allow_no_pin) {
-				fprintf(stderr, "--no-pin: only for attach\n");
-				return -EINVAL;
-			}
-			a->no_pin = true;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "%s: expected one POLICY\n", argv[0]);
-		return -EINVAL;
-	}
-	a->policy = argv[optind];
-	if (a->nid < 0) {
-		fprintf(stderr, "%s: --node N is required\n", argv[0]);
-		return -EINVAL;
+	switch (opt) {
+	case 'n':
+		return OPT_NODE;
+	case 'f':
+	case 's':
+		return OPT_LOAD;
+	case 'P':
+		return OPT_NO_PIN;
+	case 'm':
+		return OPT_MONITOR;
 	}
 	return 0;
 }
 
-static int open_and_load(const struct load_args *a, struct np_policy **out)
+static const char *opt_long_name(int opt)
 {
-	return np_policy_prepare(a->policy, a->nid, NULL,
+	const struct option *o;
+
+	for (o = options; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+/*
+ * Parse the options of command ARGV[0]: those of ALLOWED, and -j, -p and
+ * --help.  Every bad option is reported, and the parse goes on so that a
+ * later -j still counts.  Returns 0; 1 after --help, its USAGE printed;
+ * or -EINVAL.  Either way whether output is JSON is known after it.
+ */
+static int parse_args(int argc, char **argv, unsigned int allowed,
+		      const char *usage, struct args *a)
+{
+	const char *arg;
+	bool help = false, bad = false;
+	char *end;
+	int opt;
+
+	memset(a, 0, sizeof(*a));
+	a->nid = -1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":n:f:s:m:jph", options,
+				  NULL)) != -1) {
+		if (opt_kind(opt) && !(opt_kind(opt) & allowed)) {
+			report("%s: unknown option --%s\n", argv[0],
+			       opt_long_name(opt));
+			bad = bad_option = true;
+			continue;
+		}
+		switch (opt) {
+		case 'n':
+			if (parse_int(optarg, &a->nid)) {
+				report("--node %s: not a node id\n", optarg);
+				bad = true;
+			}
+			break;
+		case 'f':
+			if (np_flags_parse(optarg, &a->flags))
+				bad = true;
+			a->has_flags = true;
+			break;
+		case 's':
+			if (a->nr_sets == MAX_SETS) {
+				report("%s: at most %d --set\n", argv[0],
+				       MAX_SETS);
+				bad = true;
+				break;
+			}
+			a->sets[a->nr_sets++] = optarg;
+			break;
+		case 'P':
+			a->no_pin = true;
+			break;
+		case 'm':
+			errno = 0;
+			a->every = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(a->every > 0) ||
+			    a->every > 86400) {
+				report("%s: --monitor %s: a number of seconds, more than 0 and at most 86400\n",
+				       argv[0], optarg);
+				bad = true;
+			}
+			break;
+		case 'p':
+			pretty = true;
+			/* fall through */
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case ':':
+			report("%s: option %s needs an argument\n", argv[0],
+			       argv[optind - 1]);
+			bad = bad_option = true;
+			break;
+		default:
+			arg = argv[optind - 1];
+			if (!strncmp(arg, "--", 2) || !optopt)
+				report("%s: unknown option %s\n", argv[0], arg);
+			else
+				report("%s: unknown option -%c\n", argv[0],
+				       optopt);
+			bad = bad_option = true;
+			break;
+		}
+	}
+	a->rest = argv + optind;
+	a->nr_rest = argc - optind;
+	if (help) {
+		msgs_clear();
+		bad_option = false;
+		output_decided();
+		fputs(usage, stdout);
+		return 1;
+	}
+	output_decided();
+	return bad ? -EINVAL : 0;
+}
+
+/* After parse_args(): the exit status of a help or an error, else -1. */
+static int parse_status(int ret)
+{
+	if (ret > 0)
+		return 0;
+	return ret ? 2 : -1;
+}
+
+/* --node N is required; no operand is allowed unless MAX_REST. */
+static int need_node(const char *cmd, const struct args *a, int max_rest)
+{
+	int ret = 0;
+
+	if (a->nr_rest > max_rest) {
+		report("%s: unexpected argument '%s'\n", cmd,
+		       a->rest[max_rest]);
+		ret = -EINVAL;
+	}
+	if (a->nid < 0) {
+		report("%s: --node N is required\n", cmd);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/* --- attach, swap, detach ------------------------------------------------ */
+
+static int parse_load_args(int argc, char **argv, unsigned int allowed,
+			   const char *usage, struct args *a)
+{
+	int ret;
+
+	ret = parse_args(argc, argv, OPT_NODE | OPT_LOAD | allowed, usage, a);
+	if (ret)
+		return ret;
+	if (a->nr_rest != 1) {
+		report("%s: expected one POLICY\n", argv[0]);
+		ret = -EINVAL;
+	}
+	if (a->nid < 0) {
+		report("%s: --node N is required\n", argv[0]);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+static int open_and_load(const struct args *a, struct np_policy **out)
+{
+	return np_policy_prepare(a->rest[0], a->nid, NULL,
 				 a->has_flags ? &a->flags : NULL, a->sets,
 				 a->nr_sets, out);
 }
@@ -200,18 +648,36 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void print_result(const char *what, int nid, struct np_policy *p)
+/* ACTION: "attached" or "swapped"; in text, VERB. */
+static int print_result(const char *action, const char *verb, int nid,
+			struct np_policy *p)
 {
-	char seq[32] = "";
+	json_writer_t *w;
+	char seq[32];
+	bool has_seq;
 
-	np_node_read(nid, "enable_seq", seq, sizeof(seq));
-	if (json)
-		printf("{\"node\":%d,\"%s\":\"%s\",\"object\":\"%s\",\"enable_seq\":%s}\n",
-		       nid, what, np_policy_name(p), np_policy_path(p),
-		       *seq ? seq : "null");
-	else
+	has_seq = !np_node_read(nid, "enable_seq", seq, sizeof(seq));
+	if (!json) {
 		printf("node %d: policy %s %s (enable_seq %s)\n", nid,
-		       np_policy_name(p), what, *seq ? seq : "?");
+		       np_policy_name(p), verb, has_seq ? seq : "?");
+		return 0;
+	}
+	w = doc_begin();
+	if (!w)
+		return -ENOMEM;
+	jsonw_int_field(w, "node", nid);
+	jsonw_name(w, "policy");
+	js_str(w, np_policy_name(p));
+	jsonw_name(w, "object");
+	js_str(w, np_policy_path(p));
+	jsonw_name(w, "enable_seq");
+	if (has_seq)
+		js_value(w, seq);
+	else
+		jsonw_null(w);
+	jsonw_string_field(w, "action", action);
+	doc_end(&w);
+	return 0;
 }
 
 /*
@@ -228,25 +694,26 @@ static bool privileged(const char *cmd)
 	if (!n)
 		return true;
 	if (n < 0)
-		fprintf(stderr, "npctl %s: cannot read this process's capabilities: %s\n",
-			cmd, strerror(-n));
+		report("npctl %s: cannot read this process's capabilities: %s\n",
+		       cmd, strerror(-n));
 	else
-		fprintf(stderr, "npctl %s: needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it as root); this process lacks %s\n",
-			cmd, missing);
+		report("npctl %s: needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it as root); this process lacks %s\n",
+		       cmd, missing);
 	return false;
 }
 
 static int cmd_attach(int argc, char **argv)
 {
-	struct load_args a;
 	struct np_policy *p = NULL;
 	struct bpf_link *link = NULL;
+	struct args a;
 	char path[256];
 	int ret;
 
-	ret = parse_load_args(argc, argv, &a, true);
-	if (ret)
-		return ret > 0 ? 0 : 2;
+	ret = parse_status(parse_load_args(argc, argv, OPT_NO_PIN,
+					   attach_usage, &a));
+	if (ret >= 0)
+		return ret;
 	if (!privileged("attach"))
 		return 1;
 	ret = open_and_load(&a, &p);
@@ -255,7 +722,7 @@ static int cmd_attach(int argc, char **argv)
 	ret = np_policy_attach(p, !a.no_pin, &link);
 	if (ret)
 		goto out;
-	print_result("attached", a.nid, p);
+	ret = print_result("attached", "attached", a.nid, p);
 	if (!a.no_pin) {
 		np_pin_path(a.nid, path, sizeof(path));
 		if (!json)
@@ -281,14 +748,14 @@ out:
 
 static int cmd_swap(int argc, char **argv)
 {
-	struct load_args a;
 	struct np_policy *p = NULL;
 	struct bpf_link *link;
+	struct args a;
 	int ret;
 
-	ret = parse_load_args(argc, argv, &a, false);
-	if (ret)
-		return ret > 0 ? 0 : 2;
+	ret = parse_status(parse_load_args(argc, argv, 0, swap_usage, &a));
+	if (ret >= 0)
+		return ret;
 	if (!privileged("swap"))
 		return 1;
 	link = np_link_open(a.nid);
@@ -299,9 +766,9 @@ static int cmd_swap(int argc, char **argv)
 		goto out;
 	ret = np_policy_swap(p, link);
 	if (!ret)
-		print_result("swapped in", a.nid, p);
+		ret = print_result("swapped", "swapped in", a.nid, p);
 	else
-		fprintf(stderr, "node %d: the running policy stays\n", a.nid);
+		report("node %d: the running policy stays\n", a.nid);
 	np_policy_close(p);
 out:
 	bpf_link__disconnect(link);
@@ -309,78 +776,49 @@ out:
 	return ret ? 1 : 0;
 }
 
-static int parse_node_only(int argc, char **argv, int *nid, bool required)
-{
-	static const struct option opts[] = {
-		{ "node", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt, ret;
-
-	*nid = -1;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
-		ret = common_opt(opt, nid);
-		if (ret == -ENOENT)
-			return -EINVAL;
-		if (ret)
-			return ret;
-	}
-	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0],
-			argv[optind]);
-		return -EINVAL;
-	}
-	if (required && *nid < 0) {
-		fprintf(stderr, "%s: --node N is required\n", argv[0]);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int cmd_detach(int argc, char **argv)
 {
-	int nid, ret;
+	json_writer_t *w;
+	struct args a;
+	int ret;
 
-	ret = parse_node_only(argc, argv, &nid, true);
-	if (ret)
-		return ret > 0 ? 0 : 2;
+	ret = parse_args(argc, argv, OPT_NODE, detach_usage, &a);
+	if (!ret)
+		ret = need_node(argv[0], &a, 0);
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
 	if (!privileged("detach"))
 		return 1;
-	if (np_link_detach(nid))
+	if (np_link_detach(a.nid))
 		return 1;
-	if (json)
-		printf("{\"node\":%d,\"detached\":true}\n", nid);
-	else
-		printf("node %d: policy detached\n", nid);
+	if (!json) {
+		printf("node %d: policy detached\n", a.nid);
+		return 0;
+	}
+	w = doc_begin();
+	if (!w)
+		return 1;
+	jsonw_int_field(w, "node", a.nid);
+	jsonw_bool_field(w, "detached", true);
+	doc_end(&w);
 	return 0;
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
+/* --- status -------------------------------------------------------------- */
 
-/* Print a "key value" per line file as a JSON object or indented text. */
-static void print_kv(const char *buf, const char *indent)
+/*
+ * Call FN for each "key value" line of BUF, split at the first space; a
+ * line without one is skipped.
+ */
+static void for_each_kv(const char *buf,
+			void (*fn)(const char *key, const char *val,
+				   void *arg),
+			void *arg)
 {
-	char line[256], *sp;
 	const char *p = buf, *nl;
-	bool first = true;
+	char line[512], *sp;
 
-	if (json)
-		putchar('{');
 	while (*p) {
 		nl = strchr(p, '\n');
 		snprintf(line, sizeof(line), "%.*s",
@@ -390,114 +828,139 @@ static void print_kv(const char *buf, const char *indent)
 		if (!sp)
 			continue;
 		*sp++ = '\0';
-		if (!json) {
-			printf("%s%-20s %s\n", indent, line, sp);
-			continue;
-		}
-		printf("%s", first ? "" : ",");
-		first = false;
-		json_string(line);
-		putchar(':');
-		if (strspn(sp, "-0123456789") == strlen(sp) && *sp)
-			printf("%s", sp);
-		else
-			json_string(sp);
+		fn(line, sp, arg);
 	}
-	if (json)
-		putchar('}');
 }
 
-static int print_node(int nid, bool first)
+static void text_kv_line(const char *key, const char *val, void *arg)
 {
-	static const char * const fields[] = {
-		"device", "caps", "policy", "flags", "state", "enable_seq",
-	};
-	static const char * const kv_files[] = { "exit", "stat" };
+	printf("%s%-20s %s\n", (const char *)arg, key, val);
+}
+
+static void json_kv_line(const char *key, const char *val, void *arg)
+{
+	json_writer_t *w = arg;
+
+	js_name(w, key);
+	js_value(w, val);
+}
+
+static const char * const node_fields[] = {
+	"device", "caps", "policy", "flags", "state", "enable_seq",
+};
+/* The "key value" per line files, as nested objects. */
+static const char * const node_kv_files[] = { "exit", "stat" };
+
+static void text_node(int nid)
+{
 	char buf[4096];
 	unsigned int i;
 
-	if (json)
-		printf("%s{\"node\":%d", first ? "" : ",", nid);
-	else
-		printf("node %d\n", nid);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (np_node_read(nid, fields[i], buf, sizeof(buf)))
+	printf("node %d\n", nid);
+	for (i = 0; i < sizeof(node_fields) / sizeof(node_fields[0]); i++) {
+		if (np_node_read(nid, node_fields[i], buf, sizeof(buf)))
 			strcpy(buf, "");
-		if (json) {
-			printf(",\"%s\":", fields[i]);
-			if (!strcmp(fields[i], "enable_seq") && *buf)
-				printf("%s", buf);
-			else
-				json_string(buf);
-		} else {
-			printf("  %-12s %s\n", fields[i], buf);
-		}
+		printf("  %-12s %s\n", node_fields[i], buf);
 	}
-	/* The "key value" per line files, as nested objects. */
-	for (i = 0; i < sizeof(kv_files) / sizeof(kv_files[0]); i++) {
-		if (np_node_read(nid, kv_files[i], buf, sizeof(buf)))
+	for (i = 0; i < sizeof(node_kv_files) / sizeof(node_kv_files[0]);
+	     i++) {
+		if (np_node_read(nid, node_kv_files[i], buf, sizeof(buf)))
 			continue;
-		if (json)
-			printf(",\"%s\":", kv_files[i]);
-		else
-			printf("  %s\n", kv_files[i]);
-		print_kv(buf, "    ");
+		printf("  %s\n", node_kv_files[i]);
+		for_each_kv(buf, text_kv_line, "    ");
 	}
-	if (json)
-		putchar('}');
-	return 0;
+}
+
+static void json_node(json_writer_t *w, int nid)
+{
+	char buf[4096];
+	unsigned int i;
+
+	jsonw_start_object(w);
+	jsonw_int_field(w, "node", nid);
+	for (i = 0; i < sizeof(node_fields) / sizeof(node_fields[0]); i++) {
+		jsonw_name(w, node_fields[i]);
+		if (np_node_read(nid, node_fields[i], buf, sizeof(buf)))
+			jsonw_null(w);
+		else if (!strcmp(node_fields[i], "enable_seq"))
+			js_value(w, buf);
+		else
+			js_str(w, buf);
+	}
+	for (i = 0; i < sizeof(node_kv_files) / sizeof(node_kv_files[0]);
+	     i++) {
+		if (np_node_read(nid, node_kv_files[i], buf, sizeof(buf)))
+			continue;
+		jsonw_name(w, node_kv_files[i]);
+		jsonw_start_object(w);
+		for_each_kv(buf, json_kv_line, w);
+		jsonw_end_object(w);
+	}
+	jsonw_end_object(w);
+}
+
+/* The private nodes, or only NID if it is one (>= 0); -1 after a report. */
+static int select_nodes(int nid, int *nids)
+{
+	int n, i;
+
+	n = np_private_nodes(nids, MAX_NODES);
+	if (n < 0) {
+		report("cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)\n",
+		       strerror(-n));
+		return -1;
+	}
+	if (nid < 0)
+		return n;
+	for (i = 0; i < n && nids[i] != nid; i++)
+		;
+	if (i == n) {
+		report("node %d is not private\n", nid);
+		return -1;
+	}
+	nids[0] = nid;
+	return 1;
 }
 
 static int cmd_status(int argc, char **argv)
 {
-	int nids[MAX_NODES], n, i, nid, ret;
+	int nids[MAX_NODES], n, i, ret;
+	json_writer_t *w;
+	struct args a;
 
-	ret = parse_node_only(argc, argv, &nid, false);
-	if (ret)
-		return ret > 0 ? 0 : 2;
-	n = np_private_nodes(nids, MAX_NODES);
-	if (n < 0) {
-		fprintf(stderr, "cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)\n",
-			strerror(-n));
+	ret = parse_args(argc, argv, OPT_NODE, status_usage, &a);
+	if (!ret && a.nr_rest) {
+		report("status: unexpected argument '%s'\n", a.rest[0]);
+		ret = -EINVAL;
+	}
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
+	n = select_nodes(a.nid, nids);
+	if (n < 0)
 		return 1;
+	if (!json) {
+		for (i = 0; i < n; i++)
+			text_node(nids[i]);
+		if (!n)
+			printf("no private nodes\n");
+		return 0;
 	}
-	if (nid >= 0) {
-		for (i = 0; i < n && nids[i] != nid; i++)
-			;
-		if (i == n) {
-			fprintf(stderr, "node %d is not private\n", nid);
-			return 1;
-		}
-		nids[0] = nid;
-		n = 1;
-	}
-	if (json)
-		printf("[");
+	w = doc_begin();
+	if (!w)
+		return 1;
+	jsonw_name(w, "nodes");
+	jsonw_start_array(w);
 	for (i = 0; i < n; i++)
-		print_node(nids[i], i == 0);
-	if (json)
-		printf("]\n");
-	else if (!n)
-		printf("no private nodes\n");
+		json_node(w, nids[i]);
+	jsonw_end_array(w);
+	doc_end(&w);
 	return 0;
 }
 
 /* --- tune ---------------------------------------------------------------- */
 
 #define MAX_TUNABLES	64
-
-static const char tune_usage[] =
-"usage: npctl [-j] tune --node N [KEY=VALUE]...\n"
-"\n"
-"Set tunables of the policy attached to node N while it runs: members of\n"
-"its one-entry map \"tunables\", found by name through the map's BTF and\n"
-"written in one update.  Without KEY=VALUE, print them.  VALUE is an\n"
-"unsigned integer (0x... for hex).  The policy must have been attached\n"
-"with a pin (npctl attach, npd), which pins the map at\n"
-NP_PIN_ROOT "/nodeN_tunables.\n"
-"\n"
-"  -n, --node N   the node\n"
-"  -j, --json     {\"node\":N,\"policy\":NAME,\"tunables\":{KEY:VALUE,...}}\n";
 
 struct tunables {
 	int n;
@@ -525,8 +988,8 @@ static int read_tunables(int nid, struct tunables *t)
 	ret = np_tunables_dump(nid, collect_tunable, t);
 	if (ret == -ENOENT) {
 		np_tunables_pin_path(nid, path, sizeof(path));
-		fprintf(stderr, "node %d: no tunables pinned at %s: the node has no policy attached with a pin, or its policy has no tunables\n",
-			nid, path);
+		report("node %d: no tunables pinned at %s: the node has no policy attached with a pin, or its policy has no tunables\n",
+		       nid, path);
 	}
 	return ret;
 }
@@ -542,47 +1005,93 @@ static const unsigned long long *find_tunable(const struct tunables *t,
 	return NULL;
 }
 
+/* The KEY of assignment KEY=VALUE, into KEY (LEN bytes). */
+static void assignment_key(const char *assign, char *key, size_t len)
+{
+	snprintf(key, len, "%.*s", (int)(strchr(assign, '=') - assign),
+		 assign);
+}
+
+static void js_tunable(json_writer_t *w, const char *name,
+		       const unsigned long long *val)
+{
+	jsonw_name(w, name);
+	if (val)
+		jsonw_lluint(w, *val);
+	else
+		jsonw_null(w);
+}
+
+static int json_tune(int nid, const char *policy, bool has_policy,
+		     const struct tunables *before,
+		     const struct tunables *after, char **assign, int n)
+{
+	char key[64], prev[64];
+	json_writer_t *w;
+	int i, j;
+
+	w = doc_begin();
+	if (!w)
+		return -ENOMEM;
+	jsonw_int_field(w, "node", nid);
+	jsonw_name(w, "policy");
+	if (has_policy)
+		js_str(w, policy);
+	else
+		jsonw_null(w);
+	jsonw_name(w, "tunables");
+	jsonw_start_object(w);
+	for (i = 0; i < after->n; i++) {
+		js_name(w, after->key[i]);
+		jsonw_lluint(w, after->val[i]);
+	}
+	jsonw_end_object(w);
+	if (n) {
+		jsonw_name(w, "changed");
+		jsonw_start_object(w);
+	}
+	for (i = 0; i < n; i++) {
+		assignment_key(assign[i], key, sizeof(key));
+		/* A key assigned twice is one member. */
+		for (j = 0; j < i; j++) {
+			assignment_key(assign[j], prev, sizeof(prev));
+			if (!strcmp(prev, key))
+				break;
+		}
+		if (j < i)
+			continue;
+		js_name(w, key);
+		jsonw_start_object(w);
+		js_tunable(w, "old", find_tunable(before, key));
+		js_tunable(w, "new", find_tunable(after, key));
+		jsonw_end_object(w);
+	}
+	if (n)
+		jsonw_end_object(w);
+	doc_end(&w);
+	return 0;
+}
+
 static int cmd_tune(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "node", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tunables before, after;
-	const unsigned long long *old;
-	const char *const *assign;
+	const unsigned long long *old, *now;
 	char policy[64] = "", key[64];
-	int opt, nid = -1, n, i;
-	size_t len;
+	bool has_policy;
+	struct args a;
+	int nid, ret, i;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(tune_usage, stdout);
-			return 0;
-		case 'n':
-		case 'j':
-			if (common_opt(opt, &nid))
-				return 2;
-			break;
-		default:
-			fputs(tune_usage, stderr);
-			return 2;
-		}
-	}
+	ret = parse_status(parse_args(argc, argv, OPT_NODE, tune_usage, &a));
+	if (ret >= 0)
+		return ret;
+	nid = a.nid;
 	if (nid < 0) {
-		fprintf(stderr, "tune: --node N is required\n");
+		report("tune: --node N is required\n");
 		return 2;
 	}
-	assign = (const char *const *)argv + optind;
-	n = argc - optind;
-	for (i = 0; i < n; i++) {
-		if (!strchr(assign[i], '=') || assign[i][0] == '=') {
-			fprintf(stderr, "tune: '%s' is not KEY=VALUE\n",
-				assign[i]);
+	for (i = 0; i < a.nr_rest; i++) {
+		if (!strchr(a.rest[i], '=') || a.rest[i][0] == '=') {
+			report("tune: '%s' is not KEY=VALUE\n", a.rest[i]);
 			return 2;
 		}
 	}
@@ -591,38 +1100,31 @@ static int cmd_tune(int argc, char **argv)
 		return 1;
 	if (read_tunables(nid, &before))
 		return 1;
-	if (n) {
-		if (np_tunables_update(nid, assign, n))
+	if (a.nr_rest) {
+		if (np_tunables_update(nid, (const char *const *)a.rest,
+				       a.nr_rest))
 			return 1;
 		if (read_tunables(nid, &after))
 			return 1;
 	} else {
 		after = before;
 	}
-	np_node_read(nid, "policy", policy, sizeof(policy));
-	if (json) {
-		printf("{\"node\":%d,\"policy\":", nid);
-		json_string(policy);
-		printf(",\"tunables\":{");
-		for (i = 0; i < after.n; i++)
-			printf("%s\"%s\":%llu", i ? "," : "", after.key[i],
-			       after.val[i]);
-		printf("}}\n");
-		return 0;
-	}
-	if (!n) {
+	has_policy = !np_node_read(nid, "policy", policy, sizeof(policy));
+	if (json)
+		return json_tune(nid, policy, has_policy, &before, &after,
+				 a.rest, a.nr_rest) ? 1 : 0;
+	if (!a.nr_rest) {
 		printf("node %d: policy %s\n", nid, *policy ? policy : "?");
 		for (i = 0; i < after.n; i++)
 			printf("  %-20s %llu\n", after.key[i], after.val[i]);
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		len = strchr(assign[i], '=') - assign[i];
-		snprintf(key, sizeof(key), "%.*s", (int)len, assign[i]);
+	for (i = 0; i < a.nr_rest; i++) {
+		assignment_key(a.rest[i], key, sizeof(key));
 		old = find_tunable(&before, key);
+		now = find_tunable(&after, key);
 		printf("node %d: %s %llu -> %llu\n", nid, key, old ? *old : 0,
-		       find_tunable(&after, key) ?
-		       *find_tunable(&after, key) : 0);
+		       now ? *now : 0);
 	}
 	return 0;
 }
@@ -630,23 +1132,6 @@ static int cmd_tune(int argc, char **argv)
 /* --- stats --------------------------------------------------------------- */
 
 #define MAX_KV		64
-
-static const char stats_usage[] =
-"usage: npctl [-j] stats [--node N] [--monitor SECONDS]\n"
-"\n"
-"Print the counters of each private node (nodeN/private/stat), its\n"
-"policy and state, and for a node driven by the CRAM emulator the\n"
-"emulator's values (/sys/kernel/cram_emu/nodeN).\n"
-"\n"
-"  -n, --node N          only node N\n"
-"  -m, --monitor SECONDS  repeat every SECONDS (decimals allowed) until\n"
-"                        SIGINT or SIGTERM, with the change of each\n"
-"                        counter since the previous sample\n"
-"  -j, --json            one JSON object per sample, on one line:\n"
-"                        {\"time\":T,\"interval\":S,\"nodes\":[{\"node\":N,\n"
-"                        \"policy\":P,\"state\":S,\"stat\":{...},\"delta\":{...},\n"
-"                        \"cram\":{...},\"cram_delta\":{...}},...]}\n"
-"                        (interval and the deltas from the second sample)\n";
 
 struct kv {
 	char key[48];
@@ -669,25 +1154,6 @@ static bool cram_counter(const char *key)
 {
 	return !strcmp(key, "overflow_events") ||
 	       !strcmp(key, "watermark_events");
-}
-
-static bool is_number(const char *s)
-{
-	size_t n;
-
-	if (*s == '-')
-		s++;
-	n = strspn(s, "0123456789");
-	if (!n)
-		return false;
-	s += n;
-	if (*s == '.') {
-		n = strspn(++s, "0123456789");
-		if (!n)
-			return false;
-		s += n;
-	}
-	return !*s;
 }
 
 static bool to_ll(const char *s, long long *v)
@@ -764,43 +1230,39 @@ static bool kv_delta(const struct kv *kv, const struct kv *prev, int nr_prev,
 	return false;
 }
 
-static void json_kv(const char *name, const struct kv *kv, int n)
+static void json_kv(json_writer_t *w, const char *name, const struct kv *kv,
+		    int n)
 {
 	int i;
 
-	printf(",\"%s\":{", name);
+	jsonw_name(w, name);
+	jsonw_start_object(w);
 	for (i = 0; i < n; i++) {
-		printf("%s", i ? "," : "");
-		json_string(kv[i].key);
-		putchar(':');
-		if (is_number(kv[i].val))
-			printf("%s", kv[i].val);
-		else
-			json_string(kv[i].val);
+		js_name(w, kv[i].key);
+		js_value(w, kv[i].val);
 	}
-	putchar('}');
+	jsonw_end_object(w);
 }
 
-/* The deltas of the counters among KV, as "name":{...}; PREV may be NULL. */
-static void json_deltas(const char *name, const struct kv *kv, int n,
-			const struct kv *prev, int nr_prev, bool all)
+/* The deltas of the counters among KV, as member NAME. */
+static void json_deltas(json_writer_t *w, const char *name,
+			const struct kv *kv, int n, const struct kv *prev,
+			int nr_prev, bool all)
 {
 	long long d;
-	bool first = true;
 	int i;
 
-	printf(",\"%s\":{", name);
+	jsonw_name(w, name);
+	jsonw_start_object(w);
 	for (i = 0; i < n; i++) {
 		if (!all && !cram_counter(kv[i].key))
 			continue;
 		if (!kv_delta(&kv[i], prev, nr_prev, &d))
 			continue;
-		printf("%s", first ? "" : ",");
-		first = false;
-		json_string(kv[i].key);
-		printf(":%lld", d);
+		js_name(w, kv[i].key);
+		jsonw_int(w, d);
 	}
-	putchar('}');
+	jsonw_end_object(w);
 }
 
 static void text_kv(const char *indent, const struct kv *kv, int n,
@@ -818,23 +1280,64 @@ static void text_kv(const char *indent, const struct kv *kv, int n,
 	}
 }
 
-static void print_sample(const struct node_sample *s, int n,
-			 const struct node_sample *prev, double now,
-			 double interval)
+static int json_sample(const struct node_sample *s, int n,
+		       const struct node_sample *prev, double now,
+		       double interval)
+{
+	const struct node_sample *p;
+	json_writer_t *w;
+	int i;
+
+	w = doc_begin();
+	if (!w)
+		return -ENOMEM;
+	jsonw_name(w, "time");
+	jsonw_float_fmt(w, "%.3f", now);
+	jsonw_name(w, "interval");
+	if (prev)
+		jsonw_float_fmt(w, "%.3f", interval);
+	else
+		jsonw_null(w);
+	jsonw_name(w, "nodes");
+	jsonw_start_array(w);
+	for (i = 0; i < n; i++) {
+		p = prev ? &prev[i] : NULL;
+		jsonw_start_object(w);
+		jsonw_int_field(w, "node", s[i].nid);
+		jsonw_name(w, "policy");
+		js_str(w, s[i].policy);
+		jsonw_name(w, "state");
+		js_str(w, s[i].state);
+		json_kv(w, "stat", s[i].stat, s[i].nr_stat);
+		if (p)
+			json_deltas(w, "delta", s[i].stat, s[i].nr_stat,
+				    p->stat, p->nr_stat, true);
+		if (s[i].cram) {
+			json_kv(w, "cram", s[i].cram_kv, s[i].nr_cram);
+			if (p)
+				json_deltas(w, "cram_delta", s[i].cram_kv,
+					    s[i].nr_cram, p->cram_kv,
+					    p->nr_cram, false);
+		}
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+	doc_end(&w);
+	return 0;
+}
+
+static int print_sample(const struct node_sample *s, int n,
+			const struct node_sample *prev, double now,
+			double interval)
 {
 	const struct node_sample *p;
 	time_t t = now;
 	char when[32];
 	int i;
 
-	if (json) {
-		printf("{\"time\":%.3f,\"interval\":", now);
-		if (prev)
-			printf("%.3f", interval);
-		else
-			printf("null");
-		printf(",\"nodes\":[");
-	} else if (prev || interval > 0) {
+	if (json)
+		return json_sample(s, n, prev, now, interval);
+	if (prev || interval > 0) {
 		strftime(when, sizeof(when), "%F %T", localtime(&t));
 		if (prev)
 			printf("--- %s (+%.3f s)\n", when, interval);
@@ -843,26 +1346,6 @@ static void print_sample(const struct node_sample *s, int n,
 	}
 	for (i = 0; i < n; i++) {
 		p = prev ? &prev[i] : NULL;
-		if (json) {
-			printf("%s{\"node\":%d,\"policy\":", i ? "," : "",
-			       s[i].nid);
-			json_string(s[i].policy);
-			printf(",\"state\":");
-			json_string(s[i].state);
-			json_kv("stat", s[i].stat, s[i].nr_stat);
-			if (p)
-				json_deltas("delta", s[i].stat, s[i].nr_stat,
-					    p->stat, p->nr_stat, true);
-			if (s[i].cram) {
-				json_kv("cram", s[i].cram_kv, s[i].nr_cram);
-				if (p)
-					json_deltas("cram_delta", s[i].cram_kv,
-						    s[i].nr_cram, p->cram_kv,
-						    p->nr_cram, false);
-			}
-			putchar('}');
-			continue;
-		}
 		printf("node %d: policy %s, state %s\n", s[i].nid,
 		       *s[i].policy ? s[i].policy : "?",
 		       *s[i].state ? s[i].state : "?");
@@ -874,9 +1357,8 @@ static void print_sample(const struct node_sample *s, int n,
 		text_kv("    ", s[i].cram_kv, s[i].nr_cram,
 			p ? p->cram_kv : NULL, p ? p->nr_cram : 0, false);
 	}
-	if (json)
-		printf("]}\n");
 	fflush(stdout);
+	return 0;
 }
 
 static double now_real(void)
@@ -914,86 +1396,35 @@ static void wait_until(double deadline, const sigset_t *unblocked)
 	}
 }
 
-static int select_nodes(int nid, int *nids)
-{
-	int n, i;
-
-	n = np_private_nodes(nids, MAX_NODES);
-	if (n < 0) {
-		fprintf(stderr, "cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)\n",
-			strerror(-n));
-		return -1;
-	}
-	if (nid < 0)
-		return n;
-	for (i = 0; i < n && nids[i] != nid; i++)
-		;
-	if (i == n) {
-		fprintf(stderr, "node %d is not private\n", nid);
-		return -1;
-	}
-	nids[0] = nid;
-	return 1;
-}
-
 static int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "node", required_argument, NULL, 'n' },
-		{ "monitor", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct node_sample *cur = NULL, *prev = NULL, *tmp;
-	int nids[MAX_NODES], opt, nid = -1, n, i, ret = 1;
-	double every = 0, next, last = 0, t;
+	int nids[MAX_NODES], n, i, j, ret;
+	double next, last = 0, t;
 	struct sigaction sa;
 	sigset_t block, old;
-	char *end;
+	struct args a;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:m:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(stats_usage, stdout);
-			return 0;
-		case 'n':
-		case 'j':
-			if (common_opt(opt, &nid))
-				return 2;
-			break;
-		case 'm':
-			errno = 0;
-			every = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(every > 0) ||
-			    every > 86400) {
-				fprintf(stderr, "stats: --monitor %s: a number of seconds, more than 0 and at most 86400\n",
-					optarg);
-				return 2;
-			}
-			break;
-		default:
-			fputs(stats_usage, stderr);
-			return 2;
-		}
+	ret = parse_args(argc, argv, OPT_NODE | OPT_MONITOR, stats_usage, &a);
+	if (!ret && a.nr_rest) {
+		report("stats: unexpected argument '%s'\n", a.rest[0]);
+		ret = -EINVAL;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "stats: unexpected argument '%s'\n",
-			argv[optind]);
-		return 2;
-	}
-	n = select_nodes(nid, nids);
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
+	n = select_nodes(a.nid, nids);
 	if (n < 0)
 		return 1;
 	if (!n) {
-		fprintf(stderr, "no private nodes\n");
+		report("no private nodes\n");
 		return 1;
 	}
+	ret = 1;
 	cur = calloc(n, sizeof(*cur));
 	prev = calloc(n, sizeof(*prev));
 	if (!cur || !prev) {
-		fprintf(stderr, "stats: out of memory\n");
+		report("stats: out of memory\n");
 		goto out;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -1007,124 +1438,214 @@ static int cmd_stats(int argc, char **argv)
 	next = now_mono();
 	for (i = 0; !stop; i++) {
 		t = now_mono();
-		for (nid = 0; nid < n; nid++)
-			read_sample(nids[nid], &cur[nid]);
-		print_sample(cur, n, i ? prev : NULL, now_real(),
-			     i ? t - last : every);
-		if (every <= 0)
+		for (j = 0; j < n; j++)
+			read_sample(nids[j], &cur[j]);
+		if (print_sample(cur, n, i ? prev : NULL, now_real(),
+				 i ? t - last : a.every))
+			goto unblock;
+		if (a.every <= 0)
 			break;
 		last = t;
 		tmp = prev;
 		prev = cur;
 		cur = tmp;
-		next += every;
+		next += a.every;
 		wait_until(next, &old);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	ret = 0;
+unblock:
+	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
 	free(cur);
 	free(prev);
 	return ret;
 }
 
+/* --- list, version, help ------------------------------------------------- */
+
 static int cmd_list(int argc, char **argv)
 {
 	const char *dir = np_policy_dir();
+	json_writer_t *w = NULL;
 	struct np_policy *p;
 	struct dirent *de;
-	char path[1024];
-	bool first = true;
+	char path[1024], stem[256];
+	struct args a;
 	size_t l;
 	DIR *d;
+	int ret;
 
-	if (argc > 1) {
-		fprintf(stderr, "list: unexpected argument '%s'\n", argv[1]);
-		return 2;
+	ret = parse_args(argc, argv, 0, list_usage, &a);
+	if (!ret && a.nr_rest) {
+		report("list: unexpected argument '%s'\n", a.rest[0]);
+		ret = -EINVAL;
 	}
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
 	d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, "cannot list %s: %s\n", dir, strerror(errno));
+		report("cannot list %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	if (json)
-		printf("[");
+	if (json) {
+		w = doc_begin();
+		if (!w) {
+			closedir(d);
+			return 1;
+		}
+		jsonw_name(w, "policies");
+		jsonw_start_array(w);
+	}
 	while ((de = readdir(d))) {
 		l = strlen(de->d_name);
 		if (l < 7 || strcmp(de->d_name + l - 6, ".bpf.o"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		snprintf(stem, sizeof(stem), "%.*s", (int)(l - 6), de->d_name);
 		/* Test objects and other programs are not policies. */
-		libbpf_set_print(NULL);
-		if (np_policy_open(path, &p)) {
-			libbpf_set_print(libbpf_print);
+		quiet = true;
+		ret = np_policy_open(path, &p);
+		quiet = false;
+		if (ret)
 			continue;
-		}
-		libbpf_set_print(libbpf_print);
 		if (json) {
-			printf("%s{\"policy\":\"%.*s\",\"name\":", first ? "" : ",",
-			       (int)(l - 6), de->d_name);
-			json_string(np_policy_name(p));
-			printf(",\"object\":");
-			json_string(path);
-			putchar('}');
+			jsonw_start_object(w);
+			jsonw_name(w, "name");
+			js_str(w, np_policy_name(p));
+			jsonw_name(w, "path");
+			js_str(w, path);
+			jsonw_name(w, "policy");
+			js_str(w, stem);
+			jsonw_name(w, "object");
+			js_str(w, path);
+			jsonw_end_object(w);
 		} else {
-			printf("%-16.*s %-16s %s\n", (int)(l - 6), de->d_name,
-			       np_policy_name(p), path);
+			printf("%-16s %-16s %s\n", stem, np_policy_name(p),
+			       path);
 		}
-		first = false;
 		np_policy_close(p);
 	}
 	closedir(d);
-	if (json)
-		printf("]\n");
+	if (json) {
+		jsonw_end_array(w);
+		doc_end(&w);
+	}
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	json_writer_t *w;
+	struct args a;
+	int ret;
+
+	ret = parse_args(argc, argv, 0, version_usage, &a);
+	if (!ret && a.nr_rest) {
+		report("version: unexpected argument '%s'\n", a.rest[0]);
+		ret = -EINVAL;
+	}
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
+	if (!json) {
+		printf("npctl %s\n", NPCTL_VERSION);
+		return 0;
+	}
+	w = doc_begin();
+	if (!w)
+		return 1;
+	doc_end(&w);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "attach", cmd_attach, attach_usage },
+	{ "swap", cmd_swap, swap_usage },
+	{ "detach", cmd_detach, detach_usage },
+	{ "status", cmd_status, status_usage },
+	{ "tune", cmd_tune, tune_usage },
+	{ "stats", cmd_stats, stats_usage },
+	{ "list", cmd_list, list_usage },
+	{ "version", cmd_version, version_usage },
+	{ "help", cmd_help, help_usage },
+};
+
+static const struct command *find_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+	struct args a;
+	int ret;
+
+	ret = parse_status(parse_args(argc, argv, 0, help_usage, &a));
+	if (ret >= 0)
+		return ret;
+	if (!a.nr_rest) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	c = a.nr_rest == 1 ? find_command(a.rest[0]) : NULL;
+	if (!c) {
+		report("help: no command '%s'\n", a.rest[0]);
+		return 2;
+	}
+	fputs(c->usage, stdout);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	const struct command *c;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
-		else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--debug"))
+		} else if (!strcmp(argv[i], "-p") ||
+			   !strcmp(argv[i], "--pretty")) {
+			json = pretty = true;
+		} else if (!strcmp(argv[i], "-d") ||
+			   !strcmp(argv[i], "--debug")) {
 			debug = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(stdout);
-		else {
-			fprintf(stderr, "npctl: unknown option '%s'\n", argv[i]);
-			return usage(stderr);
+		} else if (!strcmp(argv[i], "-h") ||
+			   !strcmp(argv[i], "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else {
+			report("npctl: unknown option '%s'\n", argv[i]);
+			bad_option = true;
+			return finish(2, usage_text);
 		}
 	}
-	if (i == argc)
-		return usage(stderr);
-	libbpf_set_print(libbpf_print);
-	cmd = argv[i];
-	argc -= i;
-	argv += i;
-	if (!strcmp(cmd, "attach"))
-		return cmd_attach(argc, argv);
-	if (!strcmp(cmd, "swap"))
-		return cmd_swap(argc, argv);
-	if (!strcmp(cmd, "detach"))
-		return cmd_detach(argc, argv);
-	if (!strcmp(cmd, "status"))
-		return cmd_status(argc, argv);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc, argv);
-	if (!strcmp(cmd, "tune"))
-		return cmd_tune(argc, argv);
-	if (!strcmp(cmd, "stats"))
-		return cmd_stats(argc, argv);
-	if (!strcmp(cmd, "version")) {
-		printf(json ? "{\"version\":\"%s\"}\n" : "npctl %s\n",
-		       NPCTL_VERSION);
-		return 0;
+	if (i == argc) {
+		report("npctl: no command\n");
+		bad_option = true;
+		return finish(2, usage_text);
 	}
-	if (!strcmp(cmd, "help"))
-		return usage(stdout);
-	fprintf(stderr, "npctl: unknown command '%s'\n", cmd);
-	return usage(stderr);
+	c = find_command(argv[i]);
+	if (!c) {
+		report("npctl: unknown command '%s'\n", argv[i]);
+		bad_option = true;
+		return finish(2, usage_text);
+	}
+	cmd_name = c->name;
+	libbpf_set_print(libbpf_print);
+	np_set_print(libnp_print);
+	return finish(c->fn(argc - i, argv + i), c->usage);
 }

@@ -26,12 +26,13 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
+#include "np_version.h"
 #include "libnp.h"
 #include "npd_config.h"
 #include "npd_metrics.h"
 #include "npd_rules.h"
 
-#define NPD_VERSION		"0.1"
+#define NPD_VERSION		NP_VERSION
 #define NPD_DEFAULT_CONF	"/etc/npd.conf"
 #define NPD_MAX_TUNABLES	64
 #define NPD_METRICS_MAX		(4 << 20)

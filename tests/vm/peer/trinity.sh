@@ -169,7 +169,7 @@ js=$("$NPCTL" -j status --node "$P" 2>&1)
 check "the policy is still attached and enabled (npctl -j status, nodeN/private/state)" -- \
 	python3 -c '
 import json, sys
-d = json.loads(sys.argv[1])[0]
+d = json.loads(sys.argv[1])["nodes"][0]
 assert d["policy"] == "minimal" and d["state"] == "enabled", d' "$js"
 ok "$([ "$(np_sys state)" = enabled ]; echo $?)" "node$P/private/state: $(np_sys state)"
 

@@ -58,21 +58,73 @@ ok "$([ "$(np_sys policy)" = isolated ] && [ "$(np_exit kind)" = unreg ] &&
 	[ "$(np_exit seq)" = "$seq1" ] && echo 0 || echo 1)" \
 	"back to isolated, exit kind=$(np_exit kind) seq=$(np_exit seq)"
 
-echo "# npctl attach, status, detach"
-check "npctl attach np_testpol --node $N" -- \
-	"$NPCTL" attach np_testpol --node "$N"
-ok "$([ -e "/sys/fs/bpf/np/node$N" ] && echo 0 || echo 1)" "link pinned at /sys/fs/bpf/np/node$N"
-js=$("$NPCTL" -j status --node "$N")
-check "npctl -j status parses and matches sysfs" -- python3 -c '
+echo "# npctl attach, status, stats, detach, with -j"
+version=$("$NPCTL" version | awk '{ print $2 }')
+# json_ok DESCRIPTION PYTHON [ARG...]: each line of $js (the output of an
+# npctl -j, its stderr in $NP_OUT/json.err, which must be empty) is one
+# JSON object whose version is npctl's, and PYTHON holds: d is the first
+# object, ds all of them, rd(F) reads nodeN/private/F, the ARGs are
+# sys.argv[5:].
+json_ok() {
+	[ ! -s "$NP_OUT/json.err" ] &&
+		python3 -c '
 import json, sys
-d = json.loads(sys.argv[1])[0]
-assert d["node"] == int(sys.argv[2]), d
-assert d["policy"] == "np_testpol" and d["state"] == "enabled", d
-assert d["enable_seq"] == int(sys.argv[3]), d
-assert d["stat"]["admitted"] >= 4096, d' "$js" "$N" "$(np_sys enable_seq)"
-check "npctl detach --node $N" -- "$NPCTL" detach --node "$N"
+ds = [json.loads(l) for l in sys.argv[1].splitlines()]
+for d in ds:
+    assert isinstance(d, dict) and d.get("version") == sys.argv[2], d
+d = ds[0]
+base = "/sys/devices/system/node/node%s/private/" % sys.argv[3]
+rd = lambda f: open(base + f).read().rstrip("\n")
+exec(sys.argv[4])' "$js" "$version" "$N" "$2" "${@:3}" >"$NP_OUT/json.py" 2>&1
+	ok $? "$1"
+	sed 's/^/#   /' "$NP_OUT/json.err" "$NP_OUT/json.py"
+}
+js=$("$NPCTL" -j attach np_testpol --node "$N" 2>"$NP_OUT/json.err")
+json_ok "npctl -j attach np_testpol: one object, the policy attached" '
+assert len(ds) == 1 and d["object"].endswith("/np_testpol.bpf.o"), ds
+assert d == {"version": d["version"], "node": int(sys.argv[3]),
+             "policy": "np_testpol", "object": d["object"],
+             "enable_seq": int(rd("enable_seq")), "action": "attached"}, d'
+ok "$([ -e "/sys/fs/bpf/np/node$N" ] && echo 0 || echo 1)" "link pinned at /sys/fs/bpf/np/node$N"
+js=$("$NPCTL" -j status --node "$N" 2>"$NP_OUT/json.err")
+json_ok "npctl -j status: {version, nodes: [...]}, each file as sysfs has it" '
+assert len(ds) == 1 and list(d) == ["version", "nodes"], ds
+assert len(d["nodes"]) == 1 and d["nodes"][0]["node"] == int(sys.argv[3]), d
+n = d["nodes"][0]
+for f in ("device", "caps", "policy", "flags", "state"):
+    assert n[f] == rd(f), (f, n[f], rd(f))
+assert n["policy"] == "np_testpol" and n["state"] == "enabled", n
+assert n["enable_seq"] == int(rd("enable_seq")), n
+kv = lambda f: dict(l.split(" ", 1) for l in rd(f).splitlines())
+text = lambda v: v if isinstance(v, str) else str(v)
+assert {k: text(v) for k, v in n["exit"].items()} == kv("exit"), n
+stat = kv("stat")
+assert set(n["stat"]) == set(stat), n
+for k, v in n["stat"].items():
+    assert isinstance(v, int) and 0 <= v <= int(stat[k]), (k, v, stat[k])
+assert n["stat"]["admitted"] >= 4096, n'
+js=$(timeout -s INT 2.5 "$NPCTL" -j stats --node "$N" --monitor 0.5 \
+	2>"$NP_OUT/json.err")
+json_ok "npctl -j stats --monitor: a sample per line, deltas from the second" '
+assert len(ds) >= 2, ds
+for i, s in enumerate(ds):
+    assert list(s)[:3] == ["version", "time", "interval"], s
+    assert (s["interval"] is None) == (i == 0), s
+    n, = s["nodes"]
+    assert n["node"] == int(sys.argv[3]) and n["policy"] == "np_testpol", n
+    assert n["stat"]["admitted"] >= 4096 and ("delta" in n) == (i > 0), n
+assert ds[1]["nodes"][0]["delta"]["admitted"] >= 0, ds[1]'
+js=$("$NPCTL" -j detach --node "$N" 2>"$NP_OUT/json.err")
+json_ok "npctl -j detach: {version, node, detached: true}" '
+assert ds == [{"version": d["version"], "node": int(sys.argv[3]),
+               "detached": True}], ds'
 ok "$([ "$(np_sys state)" = none ] && [ ! -e "/sys/fs/bpf/np/node$N" ] &&
 	echo 0 || echo 1)" "detached and unpinned"
+js=$("$NPCTL" -j detach --node "$N" 2>"$NP_OUT/json.err")
+rc=$?
+json_ok "npctl -j detach with nothing attached: an error object (exit $rc)" '
+assert sys.argv[5] == "1" and list(d) == ["version", "error"], d
+assert "node %s" % sys.argv[3] in d["error"], d' "$rc"
 
 echo "# a loader that dies without pinning"
 "$NPCTL" attach np_testpol --node "$N" --no-pin >"$NP_OUT/holder" 2>&1 &

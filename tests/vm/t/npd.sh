@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: npd attaches, survives kill -9 (a new npd adopts the pin), reacts to a ratio collapse, reloads, refuses bad input; npctl status -j and metrics parse
+# description: npd attaches, survives kill -9 (a new npd adopts the pin), reacts to a ratio collapse, reloads, refuses bad input; npctl -j status, tune and stats and the metrics parse
 # device: cram
 # timeout: 600
 . "$NP_TESTS/lib.sh"
@@ -63,21 +63,56 @@ ok "$([ "$(np_sys policy)" = cram ] && [ -e "/sys/fs/bpf/np/node$P" ] &&
 	echo 0 || echo 1)" "policy $(np_sys policy), link pinned"
 check "npd applied set = high_pct=80" -- test "$(tune high_pct)" = 80
 
-# --- npctl status -j against sysfs, and the metrics ----------------------
-"$NPCTL" -j status >"$run/status.json"
-ok "$(python3 - "$run/status.json" "$P" <<'EOF'
+# --- npctl -j status, tune and stats against sysfs, and the metrics ------
+version=$("$NPCTL" version | awk '{ print $2 }')
+"$NPCTL" -j status >"$run/status.json" 2>"$run/json.err"
+ok "$([ ! -s "$run/json.err" ] &&
+	python3 - "$run/status.json" "$P" "$version" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-nodes = d["nodes"] if isinstance(d, dict) and "nodes" in d else d
-node = [n for n in nodes if int(n.get("node", n.get("nid", -1))) == int(sys.argv[2])][0]
+assert list(d) == ["version", "nodes"] and d["version"] == sys.argv[3], d
+node = [n for n in d["nodes"] if n["node"] == int(sys.argv[2])][0]
 base = "/sys/devices/system/node/node%s/private/" % sys.argv[2]
 rd = lambda f: open(base + f).read().strip()
 assert node["state"] == rd("state"), (node["state"], rd("state"))
 assert node["policy"] == rd("policy")
-assert int(node["enable_seq"]) == int(rd("enable_seq"))
+assert node["enable_seq"] == int(rd("enable_seq"))
 print(0)
 EOF
 )" "npctl -j status parses as JSON and matches sysfs"
+# Writing the value npd set changes nothing npd relies on.
+"$NPCTL" -j tune --node "$P" high_pct=80 >"$run/tune.json" 2>"$run/json.err"
+ok "$([ ! -s "$run/json.err" ] &&
+	python3 - "$run/tune.json" "$P" "$version" \
+		"$("$NPCTL" tune --node "$P")" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == sys.argv[3] and d["node"] == int(sys.argv[2]), d
+assert d["policy"] == "cram" and d["tunables"]["high_pct"] == 80, d
+# Every tunable as the text output has it, in its order.
+text = [l.split() for l in sys.argv[4].splitlines()[1:]]
+assert [[k, str(v)] for k, v in d["tunables"].items()] == text, (d, text)
+assert d["changed"] == {"high_pct": {"old": 80, "new": 80}}, d
+print(0)
+EOF
+)" "npctl -j tune high_pct=80: tunables as the text has them, old and new"
+"$NPCTL" -j stats --node "$P" >"$run/stats.json" 2>"$run/json.err"
+ok "$([ ! -s "$run/json.err" ] &&
+	python3 - "$run/stats.json" "$P" "$version" "$C" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+d = json.loads(lines[0])
+assert list(d) == ["version", "time", "interval", "nodes"], d
+assert d["version"] == sys.argv[3] and d["interval"] is None, d
+n, = d["nodes"]
+assert n["node"] == int(sys.argv[2]) and n["policy"] == "cram", n
+cap = int(open(sys.argv[4] + "/physical_capacity").read())
+assert n["cram"]["physical_capacity"] == cap, (n["cram"], cap)
+assert isinstance(n["stat"]["admitted"], int), n
+print(0)
+EOF
+)" "npctl -j stats: one sample on one line, the CRAM values as numbers"
 np_metrics "$sock" >"$run/metrics.txt"
 ok "$(python3 - "$run/metrics.txt" "$P" "$(cat "$C/physical_capacity")" <<'EOF'
 import re, sys
