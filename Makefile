@@ -335,7 +335,6 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory tools $(OUT)/vmlinux.h
 	$(Q)$(MAKE) --no-print-directory progs $(UNIT_TESTS)
-	$(Q)$(MAKE) --no-print-directory hosttest
 	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
 
 demo: deps

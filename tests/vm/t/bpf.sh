@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: BPF policies: attach, detach, rejections, failures, kfuncs, bpftool
-# timeout: 400
+# timeout: 600
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
