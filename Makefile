@@ -243,7 +243,7 @@ $(NPCTL): $(OUT)/loader/npctl.o $(JSON_WRITER_O) $(NPLIB_O) $(LIBBPF_A)
 $(NPD): $(OUT)/loader/npd.o $(NPD_MODS:%=$(OUT)/loader/%.o) $(NPLIB_O) \
 		$(LIBBPF_A)
 	$(call msg,LD,$@)
-	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
+	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz -lsystemd
 
 # `make build/loader/npd` as well as the absolute path.
 ifeq ($(O),)

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -25,6 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
 #include "np_common.h"
 #include "np_version.h"
 #include "libnp.h"
@@ -79,7 +82,9 @@ static const char usage_text[] =
 "npd needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (root).  One npd runs\n"
 "per machine: it holds a lock on " NPD_LOCK ", and a second one\n"
 "exits without touching anything.\n"
-"Logs go to stderr, one line per event, prefixed \"npd: \".\n";
+"Logs go to stderr, one line per event, prefixed \"npd: \" (with journald\n"
+"priorities instead when stderr is the journal).  Under systemd it sends\n"
+"READY=1, RELOADING=1 and STOPPING=1 notifications (Type=notify).\n";
 
 struct npd_node {
 	int nid;
@@ -106,8 +111,45 @@ struct npd {
 
 static int verbose;		/* -v: npd's details; -vv: libbpf's too */
 
-__attribute__((format(printf, 1, 2)))
-static void logmsg(const char *fmt, ...)
+/*
+ * Logs: one line per event on stderr.  Under systemd, when stderr is the
+ * journal's stream (JOURNAL_STREAM names its device and inode), each line
+ * carries its priority as sd-daemon(3) prefixes ("<3>") and no "npd: ",
+ * which the journal adds; otherwise "npd: " and the text.
+ */
+static bool to_journal;
+
+static void journal_detect(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	to_journal = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+		     !fstat(STDERR_FILENO, &st) && st.st_dev == dev &&
+		     st.st_ino == ino;
+}
+
+/* Each line of TEXT at PRIORITY (LOG_ERR ...). */
+static void log_lines(int priority, char *text)
+{
+	char *line, *nl;
+
+	for (line = text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (to_journal)
+			fprintf(stderr, "<%d>%s\n", priority, line);
+		else
+			fprintf(stderr, "npd: %s\n", line);
+		if (!nl)
+			break;
+	}
+}
+
+__attribute__((format(printf, 2, 3)))
+static void logat(int priority, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -115,32 +157,38 @@ static void logmsg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "npd: %s\n", msg);
+	log_lines(priority, msg);
 }
 
+#define logmsg(fmt, ...)	logat(LOG_INFO, fmt, ##__VA_ARGS__)
+#define logwarn(fmt, ...)	logat(LOG_WARNING, fmt, ##__VA_ARGS__)
+#define logerr(fmt, ...)	logat(LOG_ERR, fmt, ##__VA_ARGS__)
 #define dbg(fmt, ...)							\
 	do {								\
 		if (verbose)						\
-			logmsg(fmt, ##__VA_ARGS__);			\
+			logat(LOG_DEBUG, fmt, ##__VA_ARGS__);		\
 	} while (0)
 
-/* libbpf's messages, one "npd: " line each; its debug output with -vv. */
+/* libnp's messages are errors or warnings about what npd asked. */
+static void libnp_print(const char *msg)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", msg);
+	log_lines(LOG_WARNING, buf);
+}
+
+/* libbpf's messages, one line each; its debug output with -vv. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list args)
 {
-	char msg[8192], *line, *nl;
+	char msg[8192];
 
 	if (level == LIBBPF_DEBUG && verbose < 2)
 		return 0;
 	vsnprintf(msg, sizeof(msg), fmt, args);
-	for (line = msg; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		fprintf(stderr, "npd: %s\n", line);
-		if (!nl)
-			break;
-	}
+	log_lines(level == LIBBPF_WARN ? LOG_WARNING :
+		  level == LIBBPF_INFO ? LOG_INFO : LOG_DEBUG, msg);
 	return 0;
 }
 
@@ -229,7 +277,7 @@ static int apply_sets(struct npd_node *n, const char *why)
 	ret = np_tunables_update(n->nid, assign, nr);
 	join(text, sizeof(text), assign, nr);
 	if (ret)
-		logmsg("node %d: %s: tunables %s not set", n->nid, why, text);
+		logwarn("node %d: %s: tunables %s not set", n->nid, why, text);
 	else
 		logmsg("node %d: %s: tunables %s", n->nid, why, text);
 	return ret;
@@ -253,13 +301,13 @@ static int check_reacts(const struct npd_config *c,
 			for (j = 0; j < r->nr_assign && !ret; j++) {
 				npd_assign_key(r->assign[j], key, sizeof(key));
 				if (!np_policy_has_tunable(cur, key)) {
-					logmsg("%s:%d: react tighten: policy %s has no tunable '%s'",
+					logerr("%s:%d: react tighten: policy %s has no tunable '%s'",
 					       c->file, r->line,
 					       np_policy_name(cur), key);
 					ret = -EINVAL;
 				} else if (np_policy_set_var(cur,
 							     r->assign[j])) {
-					logmsg("%s:%d: react tighten: bad value in %s",
+					logerr("%s:%d: react tighten: bad value in %s",
 					       c->file, r->line, r->assign[j]);
 					ret = -EINVAL;
 				}
@@ -267,14 +315,14 @@ static int check_reacts(const struct npd_config *c,
 			break;
 		case NPD_REACT_EVACUATE:
 			if (!np_policy_has_tunable(cur, "evacuate_now")) {
-				logmsg("%s:%d: react evacuate: policy %s has no tunable 'evacuate_now'",
+				logerr("%s:%d: react evacuate: policy %s has no tunable 'evacuate_now'",
 				       c->file, r->line, np_policy_name(cur));
 				ret = -EINVAL;
 			}
 			break;
 		case NPD_REACT_SWAP:
 			if (np_policy_open(r->policy, &next)) {
-				logmsg("%s:%d: react swap: policy '%s' cannot be used",
+				logerr("%s:%d: react swap: policy '%s' cannot be used",
 				       c->file, r->line, r->policy);
 				ret = -EINVAL;
 				break;
@@ -326,13 +374,13 @@ static int check_node(const struct npd_config *c,
 	for (i = 0; i < nr && nids[i] != nc->nid; i++)
 		;
 	if (i == nr) {
-		logmsg("%s:%d: node %d is not private (private nodes: %s)",
+		logerr("%s:%d: node %d is not private (private nodes: %s)",
 		       c->file, nc->line, nc->nid,
 		       *private_list ? private_list : "none");
 		return -EINVAL;
 	}
 	if (nc->flags && np_flags_parse(nc->flags, &flags)) {
-		logmsg("%s:%d: bad flags '%s'", c->file, nc->flags_line,
+		logerr("%s:%d: bad flags '%s'", c->file, nc->flags_line,
 		       nc->flags);
 		return -EINVAL;
 	}
@@ -341,27 +389,27 @@ static int check_node(const struct npd_config *c,
 		char lacks[160], dev[64] = "?";
 
 		if (node_mask(nc->nid, "caps", &caps)) {
-			logmsg("%s:%d: cannot read the capabilities of node %d",
+			logerr("%s:%d: cannot read the capabilities of node %d",
 			       c->file, nc->flags_line, nc->nid);
 			return -EINVAL;
 		}
 		if (flags & ~caps) {
 			np_node_read(nc->nid, "device", dev, sizeof(dev));
 			flag_names(flags & ~caps, lacks, sizeof(lacks));
-			logmsg("%s:%d: flags %s: the device of node %d (%s) lacks %s",
+			logerr("%s:%d: flags %s: the device of node %d (%s) lacks %s",
 			       c->file, nc->flags_line, nc->flags, nc->nid,
 			       dev, lacks);
 			return -EINVAL;
 		}
 	}
 	if (np_policy_open(nc->policy, &p)) {
-		logmsg("%s:%d: policy '%s' cannot be used", c->file,
+		logerr("%s:%d: policy '%s' cannot be used", c->file,
 		       nc->policy_line, nc->policy);
 		return -EINVAL;
 	}
 	for (i = 0; i < nc->nr_sets && !ret; i++) {
 		if (np_policy_set_var(p, nc->sets[i].text)) {
-			logmsg("%s:%d: set %s: not valid for policy %s",
+			logerr("%s:%d: set %s: not valid for policy %s",
 			       c->file, nc->sets[i].line, nc->sets[i].text,
 			       np_policy_name(p));
 			ret = -EINVAL;
@@ -382,7 +430,7 @@ static int check_config(const struct npd_config *c)
 
 	nr = np_private_nodes(nids, NPD_MAX_NODE_ID + 1);
 	if (nr < 0 && c->nr_nodes) {
-		logmsg("cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)",
+		logerr("cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)",
 		       strerror(-nr));
 		return nr;
 	}
@@ -468,7 +516,7 @@ static int node_setup(struct npd_node *n, bool force_swap)
 
 	ret = open_policy(nc->policy, n->nid, nc->flags, nc, false, &p);
 	if (ret) {
-		logmsg("node %d: policy %s cannot be prepared; the node keeps its policy",
+		logerr("node %d: policy %s cannot be prepared; the node keeps its policy",
 		       n->nid, nc->policy);
 		return ret;
 	}
@@ -477,7 +525,7 @@ static int node_setup(struct npd_node *n, bool force_swap)
 	/* A stale pin (reported by libnp) is removed and the policy attached. */
 	ret = np_pin_clean(n->nid);
 	if (ret < 0) {
-		logmsg("node %d: the pins of the node cannot be used; the node keeps its policy",
+		logerr("node %d: the pins of the node cannot be used; the node keeps its policy",
 		       n->nid);
 		np_policy_close(p);
 		return ret;
@@ -513,7 +561,7 @@ static int node_setup(struct npd_node *n, bool force_swap)
 			       n->nid, name, pin);
 	}
 	if (ret)
-		logmsg("node %d: policy %s not set up (%s); the node keeps policy %s",
+		logerr("node %d: policy %s not set up (%s); the node keeps policy %s",
 		       n->nid, name, np_attach_strerror(ret),
 		       *live ? live : "?");
 	else
@@ -641,7 +689,7 @@ static int apply_react(struct npd_node *n, const struct npd_react *r,
 		break;
 	}
 	if (ret) {
-		logmsg("node %d: %s: %s failed: %s", n->nid, reason, what,
+		logerr("node %d: %s: %s failed: %s", n->nid, reason, what,
 		       strerror(-ret));
 		return ret;
 	}
@@ -673,7 +721,7 @@ static void restore(struct npd_node *n, const char *reason)
 	} else {
 		ret = np_tunables_update(n->nid, assign, nr);
 		if (ret) {
-			logmsg("node %d: %s: restore %s failed: %s", n->nid,
+			logerr("node %d: %s: restore %s failed: %s", n->nid,
 			       reason, text, strerror(-ret));
 		} else {
 			n->actions[NPD_ACT_RESTORE]++;
@@ -682,7 +730,7 @@ static void restore(struct npd_node *n, const char *reason)
 	}
 	if (n->swapped) {
 		np_node_read(n->nid, "policy", live, sizeof(live));
-		logmsg("node %d: policy %s stays: npd does not swap back (SIGHUP or a restart brings %s back)",
+		logwarn("node %d: policy %s stays: npd does not swap back (SIGHUP or a restart brings %s back)",
 		       n->nid, *live ? live : "?", n->conf->policy);
 	}
 	n->swapped = false;
@@ -704,7 +752,7 @@ static void evaluate(struct npd_node *n)
 		return;
 	ret = read_cram(n->nid, &c);
 	if (ret) {
-		logmsg("node %d: cannot read the CRAM values: %s", n->nid,
+		logerr("node %d: cannot read the CRAM values: %s", n->nid,
 		       strerror(-ret));
 		return;
 	}
@@ -717,7 +765,7 @@ static void evaluate(struct npd_node *n)
 			n->saved.n = 0;
 			n->swapped = false;
 			if (!d.count)
-				logmsg("node %d: %s: no react actions configured",
+				logwarn("node %d: %s: no react actions configured",
 				       n->nid, reason);
 		}
 		for (i = d.first; i < d.first + d.count; i++) {
@@ -769,14 +817,14 @@ static void watermark_open(struct npd_node *n)
 	np_cram_path(n->nid, "watermark", path, sizeof(path));
 	n->wm_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (n->wm_fd < 0) {
-		logmsg("node %d: cannot open %s: %s; not monitored", n->nid,
+		logerr("node %d: cannot open %s: %s; not monitored", n->nid,
 		       path, strerror(errno));
 		return;
 	}
 	/* Reading arms poll(): it wakes at the next sysfs_notify(). */
 	ret = watermark_read(n, &n->wm_high);
 	if (ret) {
-		logmsg("node %d: cannot read %s: %s; not monitored", n->nid,
+		logerr("node %d: cannot read %s: %s; not monitored", n->nid,
 		       path, strerror(-ret));
 		close(n->wm_fd);
 		n->wm_fd = -1;
@@ -794,7 +842,7 @@ static void watermark_event(struct npd_node *n)
 
 	ret = watermark_read(n, &high);
 	if (ret) {
-		logmsg("node %d: cannot read the watermark: %s; monitoring stops",
+		logerr("node %d: cannot read the watermark: %s; monitoring stops",
 		       n->nid, strerror(-ret));
 		close(n->wm_fd);
 		n->wm_fd = -1;
@@ -877,14 +925,14 @@ static void metrics_serve(const struct npd *d)
 	fd = accept4(d->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			logmsg("metrics: accept: %s", strerror(errno));
+			logerr("metrics: accept: %s", strerror(errno));
 		return;
 	}
 	/* A client that does not read does not hold npd up for long. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	text = metrics_text(d, &len);
 	if (!text) {
-		logmsg("metrics: cannot format the metrics");
+		logerr("metrics: cannot format the metrics");
 		close(fd);
 		return;
 	}
@@ -930,18 +978,18 @@ static int metrics_listen(struct npd *d, const char *path)
 		*slash = '\0';
 		if (mkdir(dir, 0755) && errno != EEXIST) {
 			ret = -errno;
-			logmsg("metrics: cannot create %s: %s", dir,
+			logerr("metrics: cannot create %s: %s", dir,
 			       strerror(errno));
 			return ret;
 		}
 	}
 	if (!lstat(path, &st)) {
 		if (!S_ISSOCK(st.st_mode)) {
-			logmsg("metrics: %s exists and is not a socket", path);
+			logerr("metrics: %s exists and is not a socket", path);
 			return -EEXIST;
 		}
 		if (socket_in_use(&sa)) {
-			logmsg("metrics: %s is in use (another npd?)", path);
+			logerr("metrics: %s is in use (another npd?)", path);
 			return -EADDRINUSE;
 		}
 		unlink(path);
@@ -949,13 +997,13 @@ static int metrics_listen(struct npd *d, const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		ret = -errno;
-		logmsg("metrics: socket: %s", strerror(errno));
+		logerr("metrics: socket: %s", strerror(errno));
 		return ret;
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    listen(fd, 16)) {
 		ret = -errno;
-		logmsg("metrics: cannot listen on %s: %s", path,
+		logerr("metrics: cannot listen on %s: %s", path,
 		       strerror(errno));
 		close(fd);
 		return ret;
@@ -1115,18 +1163,18 @@ static void reload(struct npd *d)
 
 	logmsg("SIGHUP: reloading %s", d->path);
 	if (npd_config_load(d->path, &c, err, sizeof(err))) {
-		logmsg("%s; keeping the running configuration", err);
+		logerr("%s; keeping the running configuration", err);
 		return;
 	}
 	if (check_config(c)) {
-		logmsg("%s: not applied; keeping the running configuration",
+		logerr("%s: not applied; keeping the running configuration",
 		       d->path);
 		npd_config_free(c);
 		return;
 	}
 	nodes = calloc(NPD_MAX_NODES, sizeof(*nodes));
 	if (!nodes) {
-		logmsg("reload: out of memory; keeping the running configuration");
+		logerr("reload: out of memory; keeping the running configuration");
 		npd_config_free(c);
 		return;
 	}
@@ -1207,7 +1255,7 @@ static int startup(struct npd *d)
 	for (i = 0; i < d->nr_nodes; i++) {
 		ret = node_setup(&d->nodes[i], false);
 		if (ret) {
-			logmsg("node %d cannot be set up; exiting",
+			logerr("node %d cannot be set up; exiting",
 			       d->nodes[i].nid);
 			return ret;
 		}
@@ -1239,12 +1287,12 @@ static int lock_instance(struct npd *d)
 	int fd;
 
 	if (mkdir(NPD_RUN_DIR, 0755) && errno != EEXIST) {
-		logmsg("cannot create %s: %s", NPD_RUN_DIR, strerror(errno));
+		logerr("cannot create %s: %s", NPD_RUN_DIR, strerror(errno));
 		return -1;
 	}
 	fd = open(NPD_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		logmsg("cannot open %s: %s", NPD_LOCK, strerror(errno));
+		logerr("cannot open %s: %s", NPD_LOCK, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
@@ -1252,11 +1300,11 @@ static int lock_instance(struct npd *d)
 			n = pread(fd, pid, sizeof(pid) - 1, 0);
 			pid[n > 0 ? n : 0] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
-			logmsg("another npd is running (pid %s holds %s); "
+			logerr("another npd is running (pid %s holds %s); "
 			       "this one changes nothing and exits",
 			       pid[0] ? pid : "?", NPD_LOCK);
 		} else {
-			logmsg("cannot lock %s: %s", NPD_LOCK, strerror(errno));
+			logerr("cannot lock %s: %s", NPD_LOCK, strerror(errno));
 		}
 		close(fd);
 		return -1;
@@ -1277,17 +1325,32 @@ static bool privileged(void)
 
 	n = np_caps_missing(NP_CAPS_POLICY, missing, sizeof(missing));
 	if (n < 0)
-		logmsg("cannot read this process's capabilities: %s",
+		logerr("cannot read this process's capabilities: %s",
 		       strerror(-n));
 	else if (n)
-		logmsg("needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it "
+		logerr("needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it "
 		       "as root); this process lacks %s", missing);
 	return !n;
+}
+
+/*
+ * Tell systemd (Type=notify, sd_notify(3)) STATE ("READY=1", ...) with a
+ * STATUS line; nothing happens when npd does not run under systemd.
+ */
+static void notify(const struct npd *d, const char *state)
+{
+	int n = d->nr_nodes;
+
+	sd_notifyf(0, "%s\nSTATUS=%d node%s managed, on_exit %s", state, n,
+		   n == 1 ? "" : "s",
+		   d->conf && d->conf->on_exit == NPD_EXIT_DETACH ?
+		   "detach" : "keep");
 }
 
 static int signals(struct npd *d)
 {
 	struct signalfd_siginfo si;
+	struct timespec ts;
 	ssize_t len;
 
 	for (;;) {
@@ -1295,11 +1358,19 @@ static int signals(struct npd *d)
 		if (len != sizeof(si))
 			return 0;
 		if (si.ssi_signo == SIGHUP) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\n"
+				   "STATUS=reloading %s",
+				   (unsigned long long)ts.tv_sec * 1000000 +
+				   ts.tv_nsec / 1000, d->path);
 			reload(d);
+			notify(d, "READY=1");
 			continue;
 		}
 		logmsg("%s: exiting",
 		       si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+		sd_notifyf(0, "STOPPING=1\nSTATUS=exiting on %s",
+			   si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 		return 1;
 	}
 }
@@ -1321,7 +1392,7 @@ static int event_loop(struct npd *d)
 		if (nr < 0) {
 			if (errno == EINTR)
 				continue;
-			logmsg("poll: %s", strerror(errno));
+			logerr("poll: %s", strerror(errno));
 			return -errno;
 		}
 		for (i = 0; i < d->nr_nodes; i++)
@@ -1345,7 +1416,7 @@ static int metrics_dump(struct npd *d)
 		node_init(&d->nodes[i], &d->conf->nodes[i]);
 	text = metrics_text(d, &len);
 	if (!text) {
-		logmsg("cannot format the metrics");
+		logerr("cannot format the metrics");
 		return 1;
 	}
 	fwrite(text, 1, len, stdout);
@@ -1404,15 +1475,16 @@ int main(int argc, char **argv)
 	/* Checking a configuration and reading metrics need no privilege. */
 	if (!check && !dump && !privileged())
 		return 1;
-	np_set_log_prefix("npd: ");
+	journal_detect();
+	np_set_print(libnp_print);
 	libbpf_set_print(libbpf_print);
 	d.nodes = calloc(NPD_MAX_NODES, sizeof(*d.nodes));
 	if (!d.nodes) {
-		logmsg("out of memory");
+		logerr("out of memory");
 		return 1;
 	}
 	if (npd_config_load(d.path, &d.conf, err, sizeof(err))) {
-		logmsg("%s", err);
+		logerr("%s", err);
 		goto out;
 	}
 	/* The metrics need the configured nodes only. */
@@ -1437,20 +1509,22 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL)) {
-		logmsg("sigprocmask: %s", strerror(errno));
+		logerr("sigprocmask: %s", strerror(errno));
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	d.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d.sfd < 0) {
-		logmsg("signalfd: %s", strerror(errno));
+		logerr("signalfd: %s", strerror(errno));
 		goto out;
 	}
 	logmsg("npd %s starting with %s", NPD_VERSION, d.path);
 	if (startup(&d)) {
+		sd_notify(0, "STATUS=start-up failed (see the log)");
 		shutdown_nodes(&d, "start-up failed");
 		goto out;
 	}
+	notify(&d, "READY=1");
 	ret = event_loop(&d) ? 1 : 0;
 	shutdown_nodes(&d, "exit");
 out:
