@@ -37,6 +37,7 @@ struct np_policy {
 	char path[PATH_MAX];
 	char name[NP_OPS_NAME_LEN];
 	int nid;
+	bool loaded;
 	/*
 	 * The "tunables" map, if the policy has one: its value struct, and
 	 * the values np_policy_set_var() stored for entry 0 until
@@ -864,14 +865,155 @@ out:
 
 int np_policy_load(struct np_policy *p)
 {
-	int ret = bpf_object__load(p->obj);
+	int ret;
 
+	if (p->loaded)
+		return 0;
+	ret = bpf_object__load(p->obj);
 	if (ret) {
 		np_err("%s: the kernel refused the policy: %s\n",
 			p->path, strerror(-ret));
 		return ret;
 	}
+	p->loaded = true;
 	return np_tunables_write_initial(p);
+}
+
+/* Sort program tags, as 64-bit numbers. */
+static int np_cmp_tag(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tags of the programs of the policy whose struct_ops map is MAP_ID,
+ * from the program ids the kernel keeps in the map's value, into TAGS (at
+ * most MAX), sorted; returns how many, or a negative errno.
+ */
+static int np_live_tags(__u32 map_id, __u64 *tags, int max)
+{
+	const struct btf_member *m, *dm;
+	const struct btf_type *vt, *ops, *mt;
+	struct bpf_prog_info pinfo;
+	struct bpf_map_info info;
+	__u32 len = sizeof(info), plen, key = 0, id;
+	struct btf *vmlinux = NULL;
+	size_t data_off = 0;
+	void *val = NULL;
+	int fd, pfd, i, n = 0, ret;
+	__u64 pid;
+
+	fd = bpf_map_get_fd_by_id(map_id);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	ret = bpf_map_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	if (ret)
+		goto out;
+	val = calloc(1, info.value_size);
+	vmlinux = btf__load_vmlinux_btf();
+	if (!val || !vmlinux) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &key, val)) {
+		ret = -errno;
+		goto out;
+	}
+	/* struct bpf_struct_ops_node_private_ops { common; ... data; } */
+	vt = btf__type_by_id(vmlinux, info.btf_vmlinux_value_type_id);
+	ops = NULL;
+	if (vt && btf_is_struct(vt)) {
+		dm = btf_members(vt);
+		for (i = 0; i < btf_vlen(vt); i++, dm++) {
+			if (strcmp(btf__name_by_offset(vmlinux, dm->name_off),
+				   "data"))
+				continue;
+			data_off = btf_member_bit_offset(vt, i) / 8;
+			ops = np_struct_type(vmlinux, dm->type);
+		}
+	}
+	if (!ops) {
+		ret = -EINVAL;
+		goto out;
+	}
+	m = btf_members(ops);
+	for (i = 0; i < btf_vlen(ops) && n < max; i++, m++) {
+		mt = btf__type_by_id(vmlinux, btf__resolve_type(vmlinux,
+								m->type));
+		if (!mt || !btf_is_ptr(mt))
+			continue;
+		memcpy(&pid, (char *)val + data_off +
+		       btf_member_bit_offset(ops, i) / 8, sizeof(pid));
+		if (!pid)
+			continue;
+		id = pid;
+		pfd = bpf_prog_get_fd_by_id(id);
+		if (pfd < 0) {
+			ret = -errno;
+			goto out;
+		}
+		memset(&pinfo, 0, sizeof(pinfo));
+		plen = sizeof(pinfo);
+		ret = bpf_prog_get_info_by_fd(pfd, &pinfo, &plen) ? -errno : 0;
+		close(pfd);
+		if (ret)
+			goto out;
+		memcpy(&tags[n++], pinfo.tag, sizeof(tags[0]));
+	}
+	qsort(tags, n, sizeof(tags[0]), np_cmp_tag);
+	ret = n;
+out:
+	btf__free(vmlinux);
+	free(val);
+	close(fd);
+	return ret;
+}
+
+int np_policy_same_code(struct np_policy *p, int nid)
+{
+	__u64 live[16], mine[16];
+	struct bpf_link_info info;
+	struct bpf_prog_info pinfo;
+	__u32 len = sizeof(info), plen;
+	struct bpf_program *prog;
+	char path[PATH_MAX];
+	int fd, n, m = 0, ret;
+
+	ret = np_policy_load(p);
+	if (ret)
+		return ret;
+	np_pin_path(nid, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	ret = bpf_link_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+	if (info.type != BPF_LINK_TYPE_STRUCT_OPS || !info.struct_ops.map_id)
+		return -ESTALE;
+	n = np_live_tags(info.struct_ops.map_id, live, 16);
+	if (n < 0)
+		return n;
+	bpf_object__for_each_program(prog, p->obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS ||
+		    !bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+			continue;
+		if (m == 16)
+			return 0;
+		memset(&pinfo, 0, sizeof(pinfo));
+		plen = sizeof(pinfo);
+		if (bpf_prog_get_info_by_fd(bpf_program__fd(prog), &pinfo,
+					    &plen))
+			return -errno;
+		memcpy(&mine[m++], pinfo.tag, sizeof(mine[0]));
+	}
+	qsort(mine, m, sizeof(mine[0]), np_cmp_tag);
+	return n == m && !memcmp(live, mine, n * sizeof(live[0]));
 }
 
 int np_policy_prepare(const char *policy, int nid, const char *name,

@@ -34,6 +34,14 @@ int np_policy_set_flags(struct np_policy *p, unsigned int flags);
 int np_policy_set_name(struct np_policy *p, const char *name);
 int np_policy_set_var(struct np_policy *p, const char *assignment);
 int np_policy_load(struct np_policy *p);
+/*
+ * Whether the policy pinned for node NID runs the same programs as P:
+ * the tags of its programs (from the ids in its struct_ops map) against
+ * those of P, which is loaded (not attached) if it was not.  1 same, 0
+ * different, or a negative errno (-ESTALE: the pin holds no policy).
+ * Names say little: two builds of a policy share their 15 characters.
+ */
+int np_policy_same_code(struct np_policy *p, int nid);
 /* Whether KEY is a tunable, or a tunable or integer global variable. */
 bool np_policy_has_tunable(const struct np_policy *p, const char *key);
 bool np_policy_has_var(const struct np_policy *p, const char *key);

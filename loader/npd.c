@@ -540,12 +540,21 @@ static int node_setup(struct npd_node *n, bool force_swap)
 		    !node_mask(n->nid, "flags", &have) && want != have)
 			force_swap = true;
 	}
+	/* Adopted only if it runs the same programs, not just the name. */
 	if (pinned && !force_swap && !strcmp(live, name)) {
-		logmsg("node %d: adopted policy %s (pinned at %s)", n->nid,
-		       name, pin);
-		np_policy_close(p);
-		n->managed = true;
-		return apply_sets(n, "adopted");
+		ret = np_policy_same_code(p, n->nid);
+		if (ret < 0)
+			logwarn("node %d: cannot compare the pinned policy with %s (%s); adopting it by its name",
+				n->nid, np_policy_path(p), strerror(-ret));
+		if (ret) {
+			logmsg("node %d: adopted policy %s (pinned at %s)",
+			       n->nid, name, pin);
+			np_policy_close(p);
+			n->managed = true;
+			return apply_sets(n, "adopted");
+		}
+		logmsg("node %d: the pinned policy %s runs other programs than %s; swapping",
+		       n->nid, name, np_policy_path(p));
 	}
 	if (pinned) {
 		ret = swap_in(p, n->nid);

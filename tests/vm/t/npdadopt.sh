@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: npd adopts a pinned policy only if it runs the same programs as the configured object: another build under the same name is swapped out, the same one adopted without a re-attach
+# timeout: 300
+. "$NP_TESTS/lib.sh"
+P=$NP_NODE
+NPD=$NP_BIN/../loader/npd
+run=$NP_OUT/npdadopt
+pin=/sys/fs/bpf/np/node$P
+mkdir -p "$run"
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+cat >"$run/npd.conf" <<EOF2
+[global]
+on_exit = keep
+[node $P]
+policy = minimal
+EOF2
+
+# ops_map: the name of the struct_ops map behind the node's pinned link.
+ops_map() {
+	local id
+	id=$("$BPFTOOL" -j link show pinned "$pin" | python3 -c '
+import json, sys; print(json.load(sys.stdin)["map_id"])') || return 1
+	"$BPFTOOL" -j map show id "$id" | python3 -c '
+import json, sys; print(json.load(sys.stdin)["name"])'
+}
+
+# npd_until REGEX LOG: start npd, wait for REGEX in LOG; NPD_PID.
+npd_until() {
+	local i
+	"$NPD" -c "$run/npd.conf" >"$2" 2>&1 &
+	NPD_PID=$!
+	for i in $(seq 150); do
+		grep -qE "$1" "$2" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+check "attach np_samename, whose policy is also named minimal" -- \
+	"$NPCTL" attach np_samename --node "$P"
+ok "$([ "$(np_sys policy)" = minimal ] && [ "$(ops_map)" = samename_ops ]; echo $?)" \
+	"node $P runs 'minimal' from samename_ops"
+check "npd sees other programs under the name and swaps" -- \
+	npd_until "running:" "$run/npd1.log"
+sed 's/^/# /' "$run/npd1.log"
+ok "$(grep -q "runs other programs than .*minimal.bpf.o; swapping" "$run/npd1.log" &&
+	[ "$(ops_map)" = minimal_ops ] && [ "$(np_sys state)" = enabled ]; echo $?)" \
+	"the configured minimal now runs ($(ops_map))"
+kill -TERM "$NPD_PID"
+wait "$NPD_PID"
+seq=$(np_sys enable_seq)
+check "a new npd finds the same programs" -- \
+	npd_until "running:" "$run/npd2.log"
+sed 's/^/# /' "$run/npd2.log"
+ok "$(grep -q "adopted policy minimal" "$run/npd2.log" &&
+	[ "$(np_sys enable_seq)" = "$seq" ] && [ "$(ops_map)" = minimal_ops ]; echo $?)" \
+	"adopted without a re-attach (enable_seq $seq -> $(np_sys enable_seq))"
+kill -TERM "$NPD_PID"
+wait "$NPD_PID"
+check "detach" -- "$NPCTL" detach --node "$P"
+done_testing
