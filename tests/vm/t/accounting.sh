@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: private memory is out of CommitLimit, dirty limits and tmpfs sizes; NP_OPS_OOM_ELIGIBLE decides whether it counts in oom_score
+# description: private memory is out of MemTotal/MemFree/MemAvailable and sysinfo(2) (PrivateTotal/PrivateFree instead), CommitLimit, dirty limits and tmpfs sizes; NP_OPS_OOM_ELIGIBLE decides whether it counts in oom_score
 # timeout: 300
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
@@ -22,8 +22,27 @@ settled_thresh() {
 }
 
 total=$(kb MemTotal) priv=$(node_mem "$P" MemTotal) swap=$(kb SwapTotal)
+# /proc/meminfo and sysinfo(2) describe ordinary memory: the sum of the
+# other nodes; the private node is PrivateTotal and PrivateFree.
+ordinary=0 ofree=0
+for n in /sys/devices/system/node/node[0-9]*; do
+	n=${n##*node}
+	[ "$n" = "$P" ] && continue
+	ordinary=$((ordinary + $(node_mem "$n" MemTotal)))
+	ofree=$((ofree + $(node_mem "$n" MemFree)))
+done
+free=$(kb MemFree) pfree=$(node_mem "$P" MemFree)
+ok "$([ "$total" = "$ordinary" ] && [ "$(kb PrivateTotal)" = "$priv" ]; echo $?)" \
+	"MemTotal $total kB is the ordinary nodes' $ordinary kB; PrivateTotal $(kb PrivateTotal) kB is node $P's $priv kB"
+ok "$([ $((free - ofree)) -le $((ofree / 50)) ] &&
+	[ $((ofree - free)) -le $((ofree / 50)) ] &&
+	[ "$(kb MemAvailable)" -le $((ofree + $(kb Cached))) ]; echo $?)" \
+	"MemFree $free kB and MemAvailable $(kb MemAvailable) kB leave out node $P's $pfree kB free (ordinary nodes: $ofree kB; PrivateFree $(kb PrivateFree) kB)"
+phys=$(python3 -c 'import os; print(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 1024)')
+ok "$([ "$phys" = "$total" ]; echo $?)" \
+	"sysinfo(2) totalram ($phys kB) is MemTotal"
 ratio=$(cat /proc/sys/vm/overcommit_ratio)
-want=$(((total - priv) / 4 * ratio / 100 * 4 + swap))
+want=$((total / 4 * ratio / 100 * 4 + swap))
 got=$(kb CommitLimit)
 ok $([ $((got - want)) -le 4 ] && [ $((want - got)) -le 4 ]; echo $?) \
 	"CommitLimit ${got} kB leaves out node $P's ${priv} kB (expected ${want} kB)"
@@ -38,12 +57,12 @@ tmpfs_size() {
 	rmdir "$d"
 	echo "$r"
 }
-half=$(((total - priv) / 4 / 2))
+half=$((total / 4 / 2))
 read -r blocks inodes < <(tmpfs_size)
 ok $([ "$blocks" = "$half" ] && [ "$inodes" = "$half" ]; echo $?) \
-	"tmpfs default: $blocks blocks, $inodes inodes: half of the ordinary $(((total - priv) / 4)) pages (expected $half)"
+	"tmpfs default: $blocks blocks, $inodes inodes: half of the ordinary $((total / 4)) pages (expected $half)"
 # size=N% rounds the bytes up to whole pages.
-up=$(((total - priv) / 4 * 50 * 4096 / 100))
+up=$((total / 4 * 50 * 4096 / 100))
 up=$(((up + 4095) / 4096))
 read -r blocks inodes < <(tmpfs_size size=50%)
 ok $([ "$blocks" = "$up" ]; echo $?) \
@@ -55,7 +74,7 @@ read -r -t 120 line <&"${HOLD[0]}"
 s_iso=$(cat "/proc/$HOLD_PID/oom_score")
 check "policy 0x5 (migration demotion: OOM eligible)" -- np_policy 0x5
 s_elig=$(cat "/proc/$HOLD_PID/oom_score")
-all=$((total + swap))
+all=$((total + priv + swap))
 share=$((s_iso * 3 / 2 - 1000))
 predict=$(((1000 + share * (all - priv) / all) * 2 / 3))
 ok $([ "$s_iso" -gt "$s_elig" ] && [ $((s_elig - predict)) -le 2 ] &&
