@@ -16,8 +16,9 @@
  *		  .flags = NP_OPS_MIGRATION | NP_OPS_MEMPOLICY,
  *		  .name = "my_policy");
  *
- * The node is set by the loader (npctl attach --node N); policies loaded
- * with bpftool keep the nid they were built with.
+ * The node is set by the loader (npctl attach --node N); bpftool cannot
+ * set it, so an object for bpftool is built with -DNP_NID=N (see
+ * NP_POLICY below).
  *
  * Run-time settings go in a "tunables" map: see np_common.h for the
  * contract (mmapable, rules as NP_TUNABLE_* tags, one-shot requests) and
@@ -39,15 +40,22 @@
 #define NP_CALLBACK_SLEEPABLE(name, args...)				\
 	SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
 
-/* The policy itself: a struct_ops map attached through a link. */
+/*
+ * The policy itself: a struct_ops map attached through a link.  Its node
+ * is set by the loader (npctl, npd: --node N, "[node N]").  A policy has
+ * no node of its own: the kernel refuses one that reaches it without a
+ * node ("names no node" in its log), rather than let it land on whatever
+ * node 2 happens to be.  For loaders that cannot set it (bpftool struct_ops
+ * register), build the object for its node with -DNP_NID=N.
+ */
+#ifdef NP_NID
+#define NP_POLICY_NID	(NP_NID)
+#else
+#define NP_POLICY_NID	NP_NO_NODE
+#endif
 #define NP_POLICY(var, ...)						\
 	SEC(".struct_ops.link") struct node_private_ops var = {		\
-		.nid = NP_DEFAULT_NID, __VA_ARGS__ }
-
-/* The node a policy is built for, when no loader sets one. */
-#ifndef NP_DEFAULT_NID
-#define NP_DEFAULT_NID	2
-#endif
+		.nid = NP_POLICY_NID, __VA_ARGS__ }
 
 /* Memory of a node in pages, or -EINVAL. */
 extern s64 bpf_np_node_stat(s32 nid, enum np_node_stat item) __ksym;

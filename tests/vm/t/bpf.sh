@@ -14,8 +14,16 @@ fault() {
 
 echo "# bpftool as the loader"
 mkdir -p /sys/fs/bpf/bt
-check "bpftool struct_ops register bpf/minimal.bpf.o" -- \
-	"$BPFTOOL" struct_ops register "$NP_BPF/minimal.bpf.o" /sys/fs/bpf/bt
+# bpftool cannot set the node: a policy built without one is refused.
+log_mark
+out=$("$BPFTOOL" struct_ops register "$NP_BPF/minimal.bpf.o" /sys/fs/bpf/bt 2>&1)
+rc=$?
+ok "$([ $rc != 0 ] && log_since | grep -q 'BPF policy minimal names no node (nid -1)' &&
+	[ "$(np_sys state)" = none ]; echo $?)" \
+	"bpftool struct_ops register of bpf/minimal (no node) is refused: $(log_since | grep -m1 'names no node')"
+rm -f /sys/fs/bpf/bt/*
+check "bpftool struct_ops register of minimal built for node 2 (-DNP_NID=2)" -- \
+	"$BPFTOOL" struct_ops register "$NP_BPF/np_node2.bpf.o" /sys/fs/bpf/bt
 ok "$([ "$(np_sys state)" = enabled ] && [ "$(np_sys policy)" = minimal ] &&
 	echo 0 || echo 1)" "node $N: state enabled, policy minimal ($(np_sys state), $(np_sys policy))"
 seq1=$(np_sys enable_seq)
@@ -31,7 +39,7 @@ ok "$([ "$nid" = "$N" ] && [ "$flags" = 3 ] && [ "$name" = minimal ] &&
 	echo 0 || echo 1)" "bpftool struct_ops dump: nid=$nid flags=$flags name=$name"
 builtin0=$(np_stat builtin_decisions)
 line=$(fault 16)
-calls=$(bpf_var minimal.bss calls)
+calls=$(bpf_var np_node2.bss calls)
 echo "# $line calls=$calls"
 admits=$(echo "$calls" | tr -d '[] ' | cut -d, -f1)
 inits=$(echo "$calls" | tr -d '[] ' | cut -d, -f6)
@@ -41,16 +49,16 @@ ok "$([ "$(kv on_node "$line")" = 4096 ] && [ "${admits:-0}" -ge 4096 ] &&
 ok "$([ "$(np_stat builtin_decisions)" = "$builtin0" ] && echo 0 || echo 1)" \
 	"no decision by the built-in policy while minimal is attached"
 line=$("$NP_BIN/npops" move "$N" 4)
-migrates=$(bpf_var minimal.bss calls | tr -d '[] ' | cut -d, -f2)
+migrates=$(bpf_var np_node2.bss calls | tr -d '[] ' | cut -d, -f2)
 ok "$([ "$(kv on_node "$line")" = 1024 ] && [ "${migrates:-0}" -ge 1024 ] &&
 	echo 0 || echo 1)" \
 	"minimal's migrate callback allowed move_pages(2) in ($line, $migrates calls)"
 # Keep its data after the detach, to see what exit got.
-"$BPFTOOL" map pin name minimal.bss /sys/fs/bpf/bt/bss
+"$BPFTOOL" map pin name np_node2.bss /sys/fs/bpf/bt/bss
 rm /sys/fs/bpf/bt/minimal_ops
 check "unpinning the last link detaches: state none" -- wait_state none
-exits=$(bpf_var minimal.bss calls | tr -d '[] ' | cut -d, -f7)
-uei=$(bpf_var minimal.bss uei)
+exits=$(bpf_var np_node2.bss calls | tr -d '[] ' | cut -d, -f7)
+uei=$(bpf_var np_node2.bss uei)
 ok "$([ "$exits" = 1 ] && echo "$uei" | grep -q '"kind": 1,' && echo 0 || echo 1)" \
 	"minimal's exit callback ran once, with kind unreg ($uei)"
 rm /sys/fs/bpf/bt/bss
