@@ -814,10 +814,18 @@ int np_policy_set_var(struct np_policy *p, const char *assignment)
 		return -EINVAL;
 	}
 	switch (size) {
-	case 1: *(signed char *)(data + off) = v; break;
-	case 2: *(short *)(data + off) = v; break;
-	case 4: *(int *)(data + off) = v; break;
-	case 8: *(long long *)(data + off) = v; break;
+	case 1:
+		*(signed char *)(data + off) = v;
+		break;
+	case 2:
+		*(short *)(data + off) = v;
+		break;
+	case 4:
+		*(int *)(data + off) = v;
+		break;
+	case 8:
+		*(long long *)(data + off) = v;
+		break;
 	}
 	return 0;
 }

@@ -596,6 +596,23 @@ static int parse_status(int ret)
 	return ret ? 2 : -1;
 }
 
+/*
+ * parse_args() for a command that takes no operand: the exit status to
+ * return now (0 after --help, 2 on an error), or -1 to go on.
+ */
+static int parse_no_operand(const char *cmd, int argc, char **argv,
+			    unsigned int allowed, const char *usage,
+			    struct args *a)
+{
+	int ret = parse_args(argc, argv, allowed, usage, a);
+
+	if (!ret && a->nr_rest) {
+		report("%s: unexpected argument '%s'\n", cmd, a->rest[0]);
+		ret = -EINVAL;
+	}
+	return parse_status(ret);
+}
+
 /* --node N is required; no operand is allowed unless MAX_REST. */
 static int need_node(const char *cmd, const struct args *a, int max_rest)
 {
@@ -928,12 +945,8 @@ static int cmd_status(int argc, char **argv)
 	json_writer_t *w;
 	struct args a;
 
-	ret = parse_args(argc, argv, OPT_NODE, status_usage, &a);
-	if (!ret && a.nr_rest) {
-		report("status: unexpected argument '%s'\n", a.rest[0]);
-		ret = -EINVAL;
-	}
-	ret = parse_status(ret);
+	ret = parse_no_operand("status", argc, argv, OPT_NODE, status_usage,
+			       &a);
 	if (ret >= 0)
 		return ret;
 	n = select_nodes(a.nid, nids);
@@ -1405,12 +1418,8 @@ static int cmd_stats(int argc, char **argv)
 	sigset_t block, old;
 	struct args a;
 
-	ret = parse_args(argc, argv, OPT_NODE | OPT_MONITOR, stats_usage, &a);
-	if (!ret && a.nr_rest) {
-		report("stats: unexpected argument '%s'\n", a.rest[0]);
-		ret = -EINVAL;
-	}
-	ret = parse_status(ret);
+	ret = parse_no_operand("stats", argc, argv, OPT_NODE | OPT_MONITOR, stats_usage,
+			       &a);
 	if (ret >= 0)
 		return ret;
 	n = select_nodes(a.nid, nids);
@@ -1475,12 +1484,8 @@ static int cmd_list(int argc, char **argv)
 	DIR *d;
 	int ret;
 
-	ret = parse_args(argc, argv, 0, list_usage, &a);
-	if (!ret && a.nr_rest) {
-		report("list: unexpected argument '%s'\n", a.rest[0]);
-		ret = -EINVAL;
-	}
-	ret = parse_status(ret);
+	ret = parse_no_operand("list", argc, argv, 0, list_usage,
+			       &a);
 	if (ret >= 0)
 		return ret;
 	d = opendir(dir);
@@ -1540,12 +1545,8 @@ static int cmd_version(int argc, char **argv)
 	struct args a;
 	int ret;
 
-	ret = parse_args(argc, argv, 0, version_usage, &a);
-	if (!ret && a.nr_rest) {
-		report("version: unexpected argument '%s'\n", a.rest[0]);
-		ret = -EINVAL;
-	}
-	ret = parse_status(ret);
+	ret = parse_no_operand("version", argc, argv, 0, version_usage,
+			       &a);
 	if (ret >= 0)
 		return ret;
 	if (!json) {
