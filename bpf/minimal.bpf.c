@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minimal: the smallest complete policy of a private node.
+ * minimal: the smallest complete policy of a private node, and the
+ * template to copy for a new one.
  *
  * What it is for: a starting point, and a check that every callback of
  * node_private_ops can be a BPF program.  It implements each callback,
@@ -9,8 +10,18 @@
  * of the built-in "isolated" policy, so attaching it changes nothing but
  * who decides.
  *
- *	npctl attach minimal --node 2
- *	bpftool struct_ops register minimal.bpf.o /sys/fs/bpf/np  (node 2)
+ * To start a policy of your own: copy this file, rename the functions,
+ * the map and .name, keep the callbacks you need (np.bpf.h says when each
+ * is called, which flag enables it and what it may answer), set .flags,
+ * and build it outside this tree with this tree's np.bpf.h and
+ * vmlinux.h:
+ *
+ *	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$NP -I$NP/include \
+ *		-I$LIBBPF_INCLUDE -c mine.bpf.c -o mine.bpf.o
+ *	npctl attach ./mine.bpf.o --node 2
+ *
+ * The "template" VM test does exactly that.  bpftool struct_ops register
+ * cannot set the node: build for it with -DNP_NID=N.
  */
 #include "np.bpf.h"
 
