@@ -16,6 +16,14 @@ on_exit = detach
 policy = minimal
 EOF2
 
+# --check on a valid file: no privilege needed, nothing attached.
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+	"$NPD" --check -c "$run/npd.conf" 2>&1)
+rc=$?
+ok "$([ $rc = 0 ] && [ "$out" = "npd: $run/npd.conf: valid, 1 node" ] &&
+	[ "$(np_sys state)" = none ]; echo $?)" \
+	"npd --check of a valid file, as nobody: exit $rc, '$out'"
+
 # A listener for sd_notify(3) datagrams, one line per message ("|" for
 # newlines), in /run (the output directory is 9p: no sockets there).
 rm -f "$sock" /run/npd-notify.out
