@@ -38,6 +38,7 @@ struct np_policy {
 	char name[NP_OPS_NAME_LEN];
 	int nid;
 	bool loaded;
+	int load_err;			/* of np_tunables_write_initial() */
 	/*
 	 * The "tunables" map, if the policy has one: its value struct, and
 	 * the values np_policy_set_var() stored for entry 0 until
@@ -876,15 +877,18 @@ int np_policy_load(struct np_policy *p)
 	int ret;
 
 	if (p->loaded)
-		return 0;
+		return p->load_err;
 	ret = bpf_object__load(p->obj);
 	if (ret) {
 		np_err("%s: the kernel refused the policy: %s\n",
 			p->path, strerror(-ret));
 		return ret;
 	}
+	ret = np_tunables_write_initial(p);
+	/* Loaded, but not as asked: a second call fails as this one did. */
+	p->load_err = ret;
 	p->loaded = true;
-	return np_tunables_write_initial(p);
+	return ret;
 }
 
 /* Sort program tags, as 64-bit numbers. */
@@ -1178,6 +1182,9 @@ int np_caps_missing(unsigned long long need, char *buf, size_t len)
 	if (syscall(SYS_capget, &hdr, data))
 		return -errno;
 	have = data[0].effective | (unsigned long long)data[1].effective << 32;
+	/* As bpf_capable() and perfmon_capable() in the kernel. */
+	if (have & NP_CAP(CAP_SYS_ADMIN))
+		have |= NP_CAP(CAP_BPF) | NP_CAP(CAP_PERFMON);
 	for (i = 0; i < sizeof(np_cap_names) / sizeof(np_cap_names[0]); i++) {
 		if (!(need & NP_CAP(np_cap_names[i].cap)) ||
 		    (have & NP_CAP(np_cap_names[i].cap)))
@@ -1448,6 +1455,10 @@ int np_pin_clean(int nid)
 	char path[PATH_MAX], why[128];
 	int ret;
 
+	/* Nothing is removed from a directory that is not trusted. */
+	ret = np_pin_dir_check(false);
+	if (ret)
+		return ret;
 	np_pin_clean_tmp(nid);
 	ret = np_pin_stale(nid, why, sizeof(why));
 	if (ret <= 0)
@@ -1696,6 +1707,10 @@ static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
 		       strerror(-ret));
 		goto err;
 	}
+	/*
+	 * Mapped, members are written with atomic operations, which need
+	 * them naturally aligned: np_live_field() refuses the others then.
+	 */
 	if (info.map_flags & BPF_F_MMAPABLE) {
 		long page = sysconf(_SC_PAGESIZE);
 
@@ -1727,6 +1742,12 @@ static int np_live_field(struct np_live_tunables *t, const char *what,
 	char names[256];
 	int ret = np_field_find(t->btf, t->type, key, f);
 
+	if (!ret && f->off + f->size <= t->size && t->mem &&
+	    f->off % f->size) {
+		np_err("tune %s: tunable '%s' of node %d is not aligned to its size; atomic writes need it\n",
+		       what, key, t->nid);
+		return -EINVAL;
+	}
 	if (!ret && f->off + f->size <= t->size)
 		return 0;
 	np_field_list(t->btf, t->type, names, sizeof(names));
@@ -1742,7 +1763,7 @@ static int np_live_field(struct np_live_tunables *t, const char *what,
 int np_tunables_update(int nid, const char *const *assignments, int n)
 {
 	struct np_live_tunables t;
-	unsigned char *set = NULL;
+	unsigned char *set = NULL, *req = NULL;
 	unsigned long long v, *add = NULL;
 	struct np_field *fields = NULL;
 	struct np_rules r;
@@ -1756,8 +1777,9 @@ int np_tunables_update(int nid, const char *const *assignments, int n)
 		return ret;
 	set = calloc(1, t.size);
 	add = calloc(n ? n : 1, sizeof(*add));
+	req = calloc(n ? n : 1, sizeof(*req));
 	fields = calloc(n ? n : 1, sizeof(*fields));
-	if (!set || !add || !fields) {
+	if (!set || !add || !req || !fields) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -1774,7 +1796,8 @@ int np_tunables_update(int nid, const char *const *assignments, int n)
 		if (ret)
 			goto out;
 		np_field_rules(t.btf, t.type, &fields[i], &r);
-		/* A request adds; the others are set. */
+		/* A request adds (0 adds nothing); the others are set. */
+		req[i] = r.request;
 		add[i] = r.request ? v : 0;
 		if (!r.request)
 			np_field_put(t.val, &fields[i], v);
@@ -1785,14 +1808,17 @@ int np_tunables_update(int nid, const char *const *assignments, int n)
 		goto out;
 	if (t.mem) {
 		/* Each member on its own: other writers' members stay. */
-		for (i = 0; i < n; i++)
-			np_mem_store(t.mem, &fields[i], add[i] ? add[i] :
-				     np_field_get(t.val, &fields[i]), add[i]);
+		for (i = 0; i < n; i++) {
+			if (req[i] && !add[i])
+				continue;
+			np_mem_store(t.mem, &fields[i], req[i] ? add[i] :
+				     np_field_get(t.val, &fields[i]), req[i]);
+		}
 		goto out;
 	}
 	/* Not mmapable: the whole value, as read a moment ago. */
 	for (i = 0; i < n; i++)
-		if (add[i])
+		if (req[i])
 			np_field_put(t.val, &fields[i],
 				     np_field_get(t.val, &fields[i]) + add[i]);
 	if (bpf_map_update_elem(t.fd, &zero, t.val, BPF_ANY)) {
@@ -1802,6 +1828,7 @@ int np_tunables_update(int nid, const char *const *assignments, int n)
 	}
 out:
 	free(fields);
+	free(req);
 	free(add);
 	free(set);
 	np_live_close(&t);

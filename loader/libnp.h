@@ -135,8 +135,9 @@ const char *np_attach_strerror(int err);
  * Capabilities, as masks of NP_CAP(CAP_...).  Loading, attaching, replacing
  * and detaching a policy and writing its tunables need NP_CAPS_POLICY:
  * CAP_BPF and CAP_PERFMON for the bpf() calls of a struct_ops policy,
- * CAP_SYS_ADMIN to mount bpffs; the pins themselves are root's (mode 0600
- * in a 0700 directory).  np_caps_missing() returns how many of NEED the
+ * CAP_SYS_ADMIN to mount bpffs and to open other programs by id; the pins
+ * themselves are root's (mode 0600 in a 0700 directory).  As in the
+ * kernel, CAP_SYS_ADMIN stands for CAP_BPF and CAP_PERFMON.  np_caps_missing() returns how many of NEED the
  * caller's effective set lacks, their names in BUF ("CAP_BPF, ..."), or a
  * negative errno.
  */

@@ -39,8 +39,8 @@
 #define NPD_DEFAULT_CONF	"/etc/npd.conf"
 #define NPD_MAX_TUNABLES	64
 #define NPD_METRICS_MAX		(4 << 20)
-#define NPD_RUN_DIR		"/run/npd"
-#define NPD_LOCK		NPD_RUN_DIR "/npd.lock"
+/* Outside RuntimeDirectory=npd, which systemd removes when a unit stops. */
+#define NPD_LOCK		"/run/npd.lock"
 
 static const char usage_text[] =
 "usage: npd [-c FILE] [--check] [-v] [--metrics-dump] [--help] [--version]\n"
@@ -1295,10 +1295,6 @@ static int lock_instance(struct npd *d)
 	ssize_t n;
 	int fd;
 
-	if (mkdir(NPD_RUN_DIR, 0755) && errno != EEXIST) {
-		logerr("cannot create %s: %s", NPD_RUN_DIR, strerror(errno));
-		return -1;
-	}
 	fd = open(NPD_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		logerr("cannot open %s: %s", NPD_LOCK, strerror(errno));
@@ -1481,10 +1477,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "npd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	journal_detect();
 	/* Checking a configuration and reading metrics need no privilege. */
 	if (!check && !dump && !privileged())
 		return 1;
-	journal_detect();
 	np_set_print(libnp_print);
 	libbpf_set_print(libbpf_print);
 	d.nodes = calloc(NPD_MAX_NODES, sizeof(*d.nodes));
