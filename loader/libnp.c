@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -1261,25 +1262,60 @@ static int np_tunables_pin_commit(int nid, const char *tmp)
 	return ret;
 }
 
+/*
+ * Every change of the pins (attach, swap, detach, the removal of a stale
+ * pin) holds an exclusive flock on the pin directory: otherwise a detach
+ * could remove the pin an attach had just made, or two attachers each
+ * remove the other's as stale.  Returns the locked descriptor, or a
+ * negative errno (-ENOENT: no directory, so no pin either).
+ */
+static int np_pin_lock(void)
+{
+	int fd, ret;
+
+	fd = open(NP_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		  O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX)) {
+		ret = -errno;
+		close(fd);
+		np_err("cannot lock %s: %s\n", NP_PIN_ROOT, strerror(-ret));
+		return ret;
+	}
+	return fd;
+}
+
+static void np_pin_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static int np_pin_clean_locked(int nid);
+
 int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	bool tun = pin && p->tun_map;
 	struct bpf_link *link;
-	int ret;
+	int lock = -1, ret;
 
 	if (pin) {
 		ret = np_pin_dir_check(true);
 		if (ret)
 			return ret;
-		ret = np_pin_clean(p->nid);
+		lock = np_pin_lock();
+		if (lock < 0)
+			return lock;
+		ret = np_pin_clean_locked(p->nid);
 		if (ret < 0)
-			return ret;
+			goto out;
 	}
 	if (tun) {
 		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
 		if (ret)
-			return ret;
+			goto out;
 	}
 	link = bpf_map__attach_struct_ops(p->map);
 	if (!link) {
@@ -1306,15 +1342,18 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 		/* Unpinned and closed, the link goes and detaches. */
 		bpf_link__unpin(link);
 		bpf_link__destroy(link);
-		return ret;
+		goto out;
 	}
 	/* The pin keeps the policy attached now. */
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
-	return 0;
+	ret = 0;
+	goto out;
 err_tmp:
 	if (tun)
 		unlink(tmp);
+out:
+	np_pin_unlock(lock);
 	return ret;
 }
 
@@ -1322,17 +1361,22 @@ int np_policy_swap(struct np_policy *p, struct bpf_link *link)
 {
 	const char *pinned = bpf_link__pin_path(link);
 	char path[PATH_MAX], tmp[PATH_MAX];
+	int lock = -1, ret;
 	bool repin, tun;
-	int ret;
 
 	/* A pinned link of the node: its tunables pin follows the policy. */
 	np_pin_path(p->nid, path, sizeof(path));
 	repin = pinned && !strcmp(pinned, path);
 	tun = repin && p->tun_map;
+	if (repin) {
+		lock = np_pin_lock();
+		if (lock < 0)
+			return lock;
+	}
 	if (tun) {
 		ret = np_tunables_pin_tmp(p, tmp, sizeof(tmp));
 		if (ret)
-			return ret;
+			goto out;
 	}
 	ret = bpf_link__update_map(link, p->map);
 	if (ret) {
@@ -1340,10 +1384,13 @@ int np_policy_swap(struct np_policy *p, struct bpf_link *link)
 			p->nid, p->name, np_attach_strerror(ret));
 		if (tun)
 			unlink(tmp);
-		return ret;
+		goto out;
 	}
 	/* The policy is in; a failure here leaves a stale pin at worst. */
-	return repin ? np_tunables_pin_commit(p->nid, tun ? tmp : NULL) : 0;
+	ret = repin ? np_tunables_pin_commit(p->nid, tun ? tmp : NULL) : 0;
+out:
+	np_pin_unlock(lock);
+	return ret;
 }
 
 struct bpf_link *np_link_open(int nid)
@@ -1452,6 +1499,24 @@ static void np_pin_clean_tmp(int nid)
 
 int np_pin_clean(int nid)
 {
+	int lock, ret;
+
+	ret = np_pin_dir_check(false);
+	if (ret)
+		return ret;
+	lock = np_pin_lock();
+	if (lock == -ENOENT)
+		return 0;
+	if (lock < 0)
+		return lock;
+	ret = np_pin_clean_locked(nid);
+	np_pin_unlock(lock);
+	return ret;
+}
+
+/* np_pin_clean() with the pin lock held. */
+static int np_pin_clean_locked(int nid)
+{
 	char path[PATH_MAX], why[128];
 	int ret;
 
@@ -1479,15 +1544,25 @@ int np_link_detach(int nid)
 {
 	struct bpf_link *link;
 	char path[PATH_MAX];
-	int ret;
+	int lock, ret;
 
-	/* A stale pin holds no policy: removing it is all there is to do. */
-	ret = np_pin_clean(nid);
+	ret = np_pin_dir_check(false);
 	if (ret)
-		return ret > 0 ? 0 : ret;
+		return ret;
+	lock = np_pin_lock();
+	if (lock < 0 && lock != -ENOENT)
+		return lock;
+	/* A stale pin holds no policy: removing it is all there is to do. */
+	ret = lock < 0 ? 0 : np_pin_clean_locked(nid);
+	if (ret) {
+		ret = ret > 0 ? 0 : ret;
+		goto out;
+	}
 	link = np_link_open(nid);
-	if (!link)
-		return -ENOENT;
+	if (!link) {
+		ret = -ENOENT;
+		goto out;
+	}
 	ret = bpf_link__detach(link);
 	if (ret)
 		np_err("node %d: detach failed: %s\n", nid,
@@ -1495,15 +1570,18 @@ int np_link_detach(int nid)
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
 	if (ret)
-		return ret;
+		goto out;
 	np_pin_path(nid, path, sizeof(path));
 	if (unlink(path)) {
 		ret = -errno;
 		np_err("node %d: cannot remove %s: %s\n", nid, path,
 			strerror(-ret));
-		return ret;
+		goto out;
 	}
-	return np_tunables_pin_commit(nid, NULL);
+	ret = np_tunables_pin_commit(nid, NULL);
+out:
+	np_pin_unlock(lock);
+	return ret;
 }
 
 /* Read a one-value sysfs file into BUF, without the final newline. */
