@@ -1514,16 +1514,15 @@ int np_pin_clean(int nid)
 	return ret;
 }
 
-/* np_pin_clean() with the pin lock held. */
+/*
+ * np_pin_clean() with the pin lock held; every caller has checked the
+ * directory first, so nothing is removed from one that is not trusted.
+ */
 static int np_pin_clean_locked(int nid)
 {
 	char path[PATH_MAX], why[128];
 	int ret;
 
-	/* Nothing is removed from a directory that is not trusted. */
-	ret = np_pin_dir_check(false);
-	if (ret)
-		return ret;
 	np_pin_clean_tmp(nid);
 	ret = np_pin_stale(nid, why, sizeof(why));
 	if (ret <= 0)

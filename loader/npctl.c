@@ -1418,8 +1418,8 @@ static int cmd_stats(int argc, char **argv)
 	sigset_t block, old;
 	struct args a;
 
-	ret = parse_no_operand("stats", argc, argv, OPT_NODE | OPT_MONITOR, stats_usage,
-			       &a);
+	ret = parse_no_operand("stats", argc, argv, OPT_NODE | OPT_MONITOR,
+			       stats_usage, &a);
 	if (ret >= 0)
 		return ret;
 	n = select_nodes(a.nid, nids);
