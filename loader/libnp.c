@@ -27,9 +27,9 @@
 #include "np_common.h"
 #include "np_cram.h"
 #include "libnp.h"
+#include "np_paths.h"
 
 #define NP_BPFFS	"/sys/fs/bpf"
-#define NP_LIB_DIR	"/usr/lib/np/bpf"
 
 struct np_policy {
 	struct bpf_object *obj;
@@ -187,12 +187,17 @@ const char *np_policy_dir(void)
 
 	if (env && *env)
 		return env;
-	/* Next to the binary in a build tree: build/loader -> build/bpf. */
+	/*
+	 * In a build tree, the policies built with the binary:
+	 * build/loader/npctl -> build/bpf.  An installed binary (not in a
+	 * directory called "loader") uses the installed policies only.
+	 */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash) {
+		if (slash && slash - exe >= 7 &&
+		    !strncmp(slash - 7, "/loader", 7)) {
 			*slash = '\0';
 			snprintf(dir, sizeof(dir), "%s/../bpf", exe);
 			if (!access(dir, R_OK))

@@ -26,6 +26,7 @@
 #include "np_common.h"
 #include "np_version.h"
 #include "libnp.h"
+#include "np_paths.h"
 #include "np_json.h"
 
 #define NPCTL_VERSION	NP_VERSION
@@ -71,7 +72,7 @@ static const char usage_text[] =
 "        The counters of each private node (nodeN/private/stat) and, for\n"
 "        a CRAM node, the emulator's values; --monitor repeats every\n"
 "        SECONDS with the change of each counter, until SIGINT or SIGTERM.\n"
-"  list  The installed policies (in $NP_POLICY_DIR, or next to npctl).\n"
+"  list  The installed policies (in $NP_POLICY_DIR, or " NP_LIB_DIR ").\n"
 "  version\n"
 "        The version of npctl (and npd).\n"
 "  help [COMMAND]\n"
@@ -151,8 +152,9 @@ JSON_HELP("{\"version\":V,\"nodes\":[{\"node\":N,\"device\":D,\"caps\":C,\n"
 static const char list_usage[] =
 "usage: npctl [-j|-p] list\n"
 "\n"
-"The installed policies: the BPF objects in $NP_POLICY_DIR (or in ../bpf\n"
-"next to npctl) that are private node policies.\n"
+"The installed policies: the BPF objects in $NP_POLICY_DIR (by default\n"
+NP_LIB_DIR ", or in a build tree the ones built with npctl) that are\n"
+"private node policies.\n"
 "\n"
 JSON_HELP("{\"version\":V,\"policies\":[{\"name\":NAME,\"path\":PATH,\n"
 "                      \"policy\":FILE,\"object\":PATH},...]}  (NAME: the\n"

@@ -32,15 +32,23 @@
 #include "np_version.h"
 #include "libnp.h"
 #include "npd_config.h"
+#include "np_paths.h"
+#include "npd_http.h"
 #include "npd_metrics.h"
 #include "npd_rules.h"
 
 #define NPD_VERSION		NP_VERSION
-#define NPD_DEFAULT_CONF	"/etc/npd.conf"
 #define NPD_MAX_TUNABLES	64
 #define NPD_METRICS_MAX		(4 << 20)
 /* Outside RuntimeDirectory=npd, which systemd removes when a unit stops. */
-#define NPD_LOCK		"/run/npd.lock"
+/*
+ * In npd's runtime directory, which its unit makes writable under
+ * ProtectSystem=strict (/run itself stays read-only there) and keeps
+ * across restarts, so that the file a running npd holds is never
+ * removed under it.
+ */
+#define NPD_RUN_DIR		"/run/npd"
+#define NPD_LOCK		NPD_RUN_DIR "/npd.lock"
 
 static const char usage_text[] =
 "usage: npd [-c FILE] [--check] [-v] [--metrics-dump] [--help] [--version]\n"
@@ -48,7 +56,8 @@ static const char usage_text[] =
 "The policy daemon of private memory nodes: attaches the BPF policy of\n"
 "each configured node (or adopts the one pinned there), watches the CRAM\n"
 "watermark of CRAM nodes and reacts when their compression ratio falls\n"
-"below min_ratio, and serves OpenMetrics text on a unix socket.\n"
+"below min_ratio, and serves OpenMetrics text on a unix socket and\n"
+"over HTTP.\n"
 "\n"
 "  -c, --config FILE  the configuration (default " NPD_DEFAULT_CONF ")\n"
 "  --check            check the configuration (syntax, policies, nodes)\n"
@@ -63,6 +72,8 @@ static const char usage_text[] =
 "\n"
 "  [global]\n"
 "  metrics = /run/npd/metrics.sock  unix stream socket for metrics\n"
+"  http = [ADDR:]PORT        HTTP for Prometheus: GET /metrics, on\n"
+"                            127.0.0.1 unless ADDR ([ADDR] for IPv6)\n"
 "  on_exit = keep | detach   what SIGTERM does to the managed policies\n"
 "  [node N]                  one section per private node\n"
 "  policy = NAME | PATH      installed policy name or BPF object path\n"
@@ -106,6 +117,8 @@ struct npd {
 	int sfd;			/* signalfd */
 	int lfd;			/* metrics socket, or -1 */
 	char *lpath;			/* where it is bound */
+	struct npd_http *http;		/* HTTP metrics, or NULL */
+	char *http_addr;		/* its address, as configured */
 	int lock_fd;			/* holds the NPD_LOCK flock */
 };
 
@@ -1041,6 +1054,55 @@ static void metrics_close(struct npd *d)
 	d->lpath = NULL;
 }
 
+static char *http_text(void *arg, size_t *len)
+{
+	char *text;
+	int n;
+
+	text = metrics_text(arg, &n);
+	if (!text) {
+		logerr("metrics: cannot format the metrics");
+		return NULL;
+	}
+	*len = n;
+	return text;
+}
+
+static void http_log(void *arg, const char *line)
+{
+	logerr("http: %s", line);
+}
+
+static int http_listen(struct npd *d, const struct npd_config *c)
+{
+	char err[256];
+	int ret;
+
+	ret = npd_http_start((const struct sockaddr *)&c->http_addr,
+			     http_text, http_log, d, &d->http, err,
+			     sizeof(err));
+	if (ret) {
+		logerr("http: %s: %s", c->http, err);
+		return ret;
+	}
+	d->http_addr = strdup(c->http);
+	if (!d->http_addr) {
+		npd_http_stop(d->http);
+		d->http = NULL;
+		return -ENOMEM;
+	}
+	logmsg("metrics on http://%s/metrics", c->http);
+	return 0;
+}
+
+static void http_close(struct npd *d)
+{
+	npd_http_stop(d->http);
+	d->http = NULL;
+	free(d->http_addr);
+	d->http_addr = NULL;
+}
+
 /* --- start, reload, exit -------------------------------------------------- */
 
 static void node_init(struct npd_node *n, struct npd_node_conf *nc)
@@ -1232,6 +1294,11 @@ static void reload(struct npd *d)
 		if (c->metrics && metrics_listen(d, c->metrics))
 			logmsg("metrics off");
 	}
+	if (!str_equal(d->http_addr, c->http)) {
+		http_close(d);
+		if (c->http && http_listen(d, c))
+			logmsg("HTTP metrics off");
+	}
 	npd_config_free(d->conf);
 	free(d->nodes);
 	d->conf = c;
@@ -1252,6 +1319,7 @@ static void shutdown_nodes(struct npd *d, const char *why)
 	for (i = 0; i < d->nr_nodes; i++)
 		node_release(&d->nodes[i], d->conf->on_exit, why);
 	metrics_close(d);
+	http_close(d);
 }
 
 static int startup(struct npd *d)
@@ -1275,6 +1343,11 @@ static int startup(struct npd *d)
 		if (ret)
 			return ret;
 	}
+	if (d->conf->http) {
+		ret = http_listen(d, d->conf);
+		if (ret)
+			return ret;
+	}
 	logmsg("running: %d node%s, on_exit %s", d->nr_nodes,
 	       d->nr_nodes == 1 ? "" : "s",
 	       d->conf->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
@@ -1295,6 +1368,10 @@ static int lock_instance(struct npd *d)
 	ssize_t n;
 	int fd;
 
+	if (mkdir(NPD_RUN_DIR, 0755) && errno != EEXIST) {
+		logerr("cannot create %s: %s", NPD_RUN_DIR, strerror(errno));
+		return -1;
+	}
 	fd = open(NPD_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		logerr("cannot open %s: %s", NPD_LOCK, strerror(errno));
@@ -1382,18 +1459,23 @@ static int signals(struct npd *d)
 
 static int event_loop(struct npd *d)
 {
-	struct pollfd fds[2 + NPD_MAX_NODES];
+	struct pollfd fds[3 + NPD_MAX_NODES];
 	int i, nr;
 
 	for (;;) {
 		fds[0] = (struct pollfd){ .fd = d->sfd, .events = POLLIN };
 		fds[1] = (struct pollfd){ .fd = d->lfd, .events = POLLIN };
+		fds[2] = (struct pollfd){
+			.fd = d->http ? npd_http_fd(d->http) : -1,
+			.events = POLLIN,
+		};
 		for (i = 0; i < d->nr_nodes; i++)
-			fds[2 + i] = (struct pollfd){
+			fds[3 + i] = (struct pollfd){
 				.fd = d->nodes[i].wm_fd,
 				.events = POLLPRI | POLLERR,
 			};
-		nr = poll(fds, 2 + d->nr_nodes, -1);
+		nr = poll(fds, 3 + d->nr_nodes,
+			  d->http ? npd_http_timeout(d->http) : -1);
 		if (nr < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1401,10 +1483,13 @@ static int event_loop(struct npd *d)
 			return -errno;
 		}
 		for (i = 0; i < d->nr_nodes; i++)
-			if (fds[2 + i].revents & (POLLPRI | POLLERR | POLLNVAL))
+			if (fds[3 + i].revents & (POLLPRI | POLLERR | POLLNVAL))
 				watermark_event(&d->nodes[i]);
 		if (fds[1].revents & POLLIN)
 			metrics_serve(d);
+		/* Its connections' timeouts too, not only what is ready. */
+		if (d->http)
+			npd_http_run(d->http);
 		/* Last: a reload changes the nodes. */
 		if ((fds[0].revents & POLLIN) && signals(d))
 			return 0;

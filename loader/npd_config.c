@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include "npd_config.h"
 
@@ -30,6 +32,7 @@ struct parser {
 	bool in_global;
 	int global_line;		/* of [global], 0 if none yet */
 	int metrics_line;
+	int http_line;
 	int on_exit_line;
 };
 
@@ -325,6 +328,18 @@ static int global_key(struct parser *ps, const char *key, const char *value)
 		ps->metrics_line = ps->line;
 		return c->metrics ? 0 : -ENOMEM;
 	}
+	if (!strcmp(key, "http")) {
+		char why[NPD_ERR_LEN];
+
+		if (ps->http_line)
+			return dup_key(ps, key, ps->http_line);
+		if (npd_http_addr_parse(value, &c->http_addr, &c->http_addrlen,
+					why, sizeof(why)))
+			return fail(ps, "http: %s", why);
+		c->http = strdup(value);
+		ps->http_line = ps->line;
+		return c->http ? 0 : -ENOMEM;
+	}
 	if (!strcmp(key, "on_exit")) {
 		if (ps->on_exit_line)
 			return dup_key(ps, key, ps->on_exit_line);
@@ -574,7 +589,77 @@ void npd_config_free(struct npd_config *c)
 		node_conf_free(&c->nodes[i]);
 	free(c->file);
 	free(c->metrics);
+	free(c->http);
 	free(c);
+}
+
+int npd_http_addr_parse(const char *text, struct sockaddr_storage *sa,
+			socklen_t *len, char *err, size_t errlen)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port, *end;
+	unsigned long p;
+	size_t hl;
+	char *e;
+
+	memset(sa, 0, sizeof(*sa));
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (!end || end[1] != ':')
+			goto bad;
+		hl = end - text - 1;
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, text + 1, hl);
+		host[hl] = '\0';
+		port = end + 2;
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1) {
+			snprintf(err, errlen, "'%s' is not an IPv6 address",
+				 host);
+			return -EINVAL;
+		}
+		in6->sin6_family = AF_INET6;
+		*len = sizeof(*in6);
+	} else {
+		end = strrchr(text, ':');
+		if (end) {
+			hl = end - text;
+			if (hl >= sizeof(host))
+				goto bad;
+			memcpy(host, text, hl);
+			host[hl] = '\0';
+			port = end + 1;
+		} else {
+			snprintf(host, sizeof(host), "127.0.0.1");
+			port = text;
+		}
+		if (inet_pton(AF_INET, host, &in->sin_addr) != 1) {
+			snprintf(err, errlen,
+				 "'%s' is not an IPv4 address (IPv6: [ADDR]:PORT)",
+				 host);
+			return -EINVAL;
+		}
+		in->sin_family = AF_INET;
+		*len = sizeof(*in);
+	}
+	errno = 0;
+	p = strtoul(port, &e, 10);
+	if (!isdigit((unsigned char)*port) || *e || errno || !p || p > 65535) {
+		snprintf(err, errlen, "port '%s' is not a number from 1 to 65535",
+			 port);
+		return -EINVAL;
+	}
+	if (sa->ss_family == AF_INET6)
+		in6->sin6_port = htons(p);
+	else
+		in->sin_port = htons(p);
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not PORT, IPV4:PORT or [IPV6]:PORT",
+		 text);
+	return -EINVAL;
 }
 
 const struct npd_node_conf *npd_config_node(const struct npd_config *c,

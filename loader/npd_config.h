@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define NPD_MAX_NODES		64
 #define NPD_MAX_SETS		32
@@ -65,6 +66,9 @@ struct npd_node_conf {
 struct npd_config {
 	char *file;			/* the name in messages */
 	char *metrics;			/* unix socket path, or NULL */
+	char *http;			/* HTTP address as written, or NULL */
+	struct sockaddr_storage http_addr;	/* parsed from http */
+	socklen_t http_addrlen;
 	enum npd_on_exit on_exit;
 	int nr_nodes;
 	struct npd_node_conf nodes[NPD_MAX_NODES];
@@ -83,6 +87,14 @@ int npd_config_load(const char *path, struct npd_config **out, char *err,
 int npd_config_read(FILE *f, const char *path, struct npd_config **out,
 		    char *err, size_t errlen);
 void npd_config_free(struct npd_config *c);
+
+/*
+ * Parse an HTTP listening address: "PORT" (on 127.0.0.1), "IPV4:PORT" or
+ * "[IPV6]:PORT", with PORT from 1 to 65535, into SA and *LEN.  Returns 0,
+ * or -EINVAL with a reason in ERR.
+ */
+int npd_http_addr_parse(const char *text, struct sockaddr_storage *sa,
+			socklen_t *len, char *err, size_t errlen);
 
 const struct npd_node_conf *npd_config_node(const struct npd_config *c,
 					    int nid);

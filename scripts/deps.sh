@@ -27,7 +27,8 @@ libcap-dev bc flex bison libssl-dev cpio ccache qemu-system-x86 udev numactl
 libnuma-dev stress-ng kmod file git make gcc pkg-config rsync xz-utils
 python3 busybox-static procps util-linux iproute2 libzstd-dev
 libllvm19 binutils-dev perl e2fsprogs
-liburing-dev dpkg-dev autoconf automake libtool trinity sudo libsystemd-dev systemd"
+liburing-dev dpkg-dev autoconf automake libtool trinity sudo libsystemd-dev systemd
+libmicrohttpd-dev python3-prometheus-client curl groff-base"
 
 base_pkg=$("$here/base.sh" package)
 base_rec=$("$here/base.sh" recorded)

@@ -4,7 +4,9 @@
  * valid file, and every error with its line number and message.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,7 @@ static const char valid[] =
 "[global]\n"						/* 3 */
 "metrics = /run/npd/metrics.sock   # unix socket\n"	/* 4 */
 "on_exit = detach\n"					/* 5 */
-"\n"							/* 6 */
+"http = [::1]:9464\n"					/* 6 */
 "[node 2]\n"						/* 7 */
 "policy = cram\n"					/* 8 */
 "flags = migration,demotion\n"				/* 9 */
@@ -55,6 +57,8 @@ static void test_valid(void)
 		return;
 	EXPECT_STR(c->file, "npd.conf");
 	EXPECT_STR(c->metrics, "/run/npd/metrics.sock");
+	EXPECT_STR(c->http, "[::1]:9464");
+	EXPECT_INT(c->http_addr.ss_family, AF_INET6);
 	EXPECT_INT(c->on_exit, NPD_EXIT_DETACH);
 	EXPECT_INT(c->nr_nodes, 2);
 
@@ -241,6 +245,14 @@ static const struct bad bad[] = {
 	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\n",
 	  "npd.conf:2: metrics: socket path longer than 107 bytes" },
+	{ "[global]\nhttp = 9464\nhttp = 9465\n",
+	  "npd.conf:3: duplicate key 'http' (first at line 2)" },
+	{ "[global]\nhttp = localhost:9464\n",
+	  "npd.conf:2: http: 'localhost' is not an IPv4 address (IPv6: [ADDR]:PORT)" },
+	{ "[global]\nhttp = 127.0.0.1:0\n",
+	  "npd.conf:2: http: port '0' is not a number from 1 to 65535" },
+	{ "[node 1]\npolicy = x\nhttp = 9464\n",
+	  "npd.conf:3: unknown key 'http'" },
 };
 
 static void test_errors(void)
@@ -257,6 +269,66 @@ static void test_errors(void)
 				  i, ret);
 		EXPECT_STR(err, bad[i].err);
 		npd_config_free(c);
+	}
+}
+
+static void test_http_addr(void)
+{
+	static const struct {
+		const char *text;
+		int family;
+		const char *addr;
+		unsigned int port;
+		const char *err;
+	} cases[] = {
+		{ "9464", AF_INET, "127.0.0.1", 9464, NULL },
+		{ "0.0.0.0:80", AF_INET, "0.0.0.0", 80, NULL },
+		{ "[::]:65535", AF_INET6, "::", 65535, NULL },
+		{ "[fe80::1]:1", AF_INET6, "fe80::1", 1, NULL },
+		{ "65536", 0, NULL, 0,
+		  "port '65536' is not a number from 1 to 65535" },
+		{ "127.0.0.1:", 0, NULL, 0,
+		  "port '' is not a number from 1 to 65535" },
+		{ "127.0.0.1:+80", 0, NULL, 0,
+		  "port '+80' is not a number from 1 to 65535" },
+		{ "::1:9464", 0, NULL, 0,
+		  "'::1' is not an IPv4 address (IPv6: [ADDR]:PORT)" },
+		{ "[::1]9464", 0, NULL, 0,
+		  "'[::1]9464' is not PORT, IPV4:PORT or [IPV6]:PORT" },
+		{ "[nothex]:1", 0, NULL, 0, "'nothex' is not an IPv6 address" },
+		{ "", 0, NULL, 0, "port '' is not a number from 1 to 65535" },
+	};
+	char err[NPD_ERR_LEN], addr[INET6_ADDRSTRLEN];
+	struct sockaddr_storage sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
+	struct sockaddr_in *in = (struct sockaddr_in *)&sa;
+	unsigned int i, port;
+	socklen_t len;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		ret = npd_http_addr_parse(cases[i].text, &sa, &len, err,
+					  sizeof(err));
+		if (cases[i].err) {
+			EXPECT_INT(ret, -EINVAL);
+			EXPECT_STR(err, cases[i].err);
+			continue;
+		}
+		EXPECT_INT(ret, 0);
+		EXPECT_INT(sa.ss_family, cases[i].family);
+		if (sa.ss_family == AF_INET6) {
+			inet_ntop(AF_INET6, &in6->sin6_addr, addr,
+				  sizeof(addr));
+			port = ntohs(in6->sin6_port);
+			EXPECT_INT(len, sizeof(*in6));
+		} else {
+			inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+			port = ntohs(in->sin_port);
+			EXPECT_INT(len, sizeof(*in));
+		}
+		EXPECT_STR(addr, cases[i].addr);
+		EXPECT_INT(port, cases[i].port);
 	}
 }
 
@@ -367,6 +439,8 @@ int main(void)
 	RUN(test_crlf_and_no_final_newline,
 	    "config: CRLF line ends and no final newline");
 	RUN(test_errors, "config: each error names the file, line and reason");
+	RUN(test_http_addr,
+	    "config: HTTP addresses, IPv4 and IPv6, and bad ones");
 	RUN(test_limits, "config: limits on set lines and nodes");
 	RUN(test_read_and_load, "config: from a stream and from a path");
 	RUN(test_equal_and_format,
