@@ -117,8 +117,8 @@ help:
 	@echo '  progs       BPF objects, skeletons and test programs'
 	@echo '  all         vmlinux-h and progs (default)'
 	@echo '  vmtest      run the VM tests; T=name runs one'
-	@echo '  unit        host unit tests of npd and of npctl'"'"'s JSON (no root,'
-	@echo '              VM or BPF; the JSON writer from the kernel tree)'
+	@echo '  unit        host unit tests of npd, libnp'"'"'s parsers and npctl'"'"'s'
+	@echo '              JSON (no root or VM), built plain and with ASan+UBSan'
 	@echo '  hosttest    host tests of npctl (its -j output), no VM'
 	@echo '  check       everything: deps, builds, host checks, VM tests'
 	@echo '  kernel-debug  the same tree with lockdep, KASAN, UBSAN, kmemleak,'
@@ -340,8 +340,44 @@ $(OUT)/tests/unit/test_json: tests/unit/test_json.c tests/unit/unit.h \
 	$(call msg,CC,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -o $@ $< $(JSON_WRITER_O)
 
-unit: $(UNIT_TESTS)
-	$(Q)fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+$(OUT)/tests/unit/test_libnp: tests/unit/test_libnp.c tests/unit/unit.h \
+		$(NPLIB_O) $(LIBBPF_A) $(BPF_UAPI) | $(OUT)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) -Iloader -o $@ $< $(NPLIB_O) \
+		$(LIBBPF_A) -lelf -lz
+
+# The same unit tests built with AddressSanitizer and UBSan (the code
+# under test too, libbpf aside): any report ends the program non-zero.
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_SAN := $(patsubst $(OUT)/tests/unit/%,$(OUT)/tests/unit-san/%,\
+	$(UNIT_TESTS))
+$(OUT)/tests/unit-san/%: tests/unit/%.c tests/unit/unit.h \
+		$(NPD_MODS:%=loader/%.c) $(NPD_MODS:%=loader/%.h) \
+		| $(OUT)/tests/unit-san
+	$(call msg,CC-SAN,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) $(SAN_CFLAGS) -Iloader -o $@ $< \
+		$(NPD_MODS:%=loader/%.c)
+
+$(OUT)/tests/unit-san/test_json: tests/unit/test_json.c tests/unit/unit.h \
+		loader/np_json.h $(SRC_STAMP) | $(OUT)/tests/unit-san
+	$(call msg,CC-SAN,$@)
+	$(Q)$(HOSTCC) -g -O1 -Wall -Werror $(SAN_CFLAGS) \
+		-I$(KSRC)/tools/include -include $(CURDIR)/loader/np_json.h \
+		-c -o $(@D)/json_writer.o $(JSON_WRITER_C)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) $(SAN_CFLAGS) -Iloader -o $@ $< \
+		$(@D)/json_writer.o
+
+$(OUT)/tests/unit-san/test_libnp: tests/unit/test_libnp.c tests/unit/unit.h \
+		loader/libnp.c loader/libnp.h $(NP_PATHS) $(LIBBPF_A) \
+		$(BPF_UAPI) | $(OUT)/tests/unit-san
+	$(call msg,CC-SAN,$@)
+	$(Q)$(HOSTCC) $(USER_CFLAGS) $(SAN_CFLAGS) -Iloader -o $@ $< \
+		loader/libnp.c $(LIBBPF_A) -lelf -lz
+
+unit: $(UNIT_TESTS) $(UNIT_SAN) $(BPF_OBJS)
+	$(Q)fail=0; for t in $(UNIT_TESTS) $(UNIT_SAN); do \
+		$$t || fail=1; done; exit $$fail
 
 # Host tests of the tools that need no VM: tests/host/npctl-*.sh OUT.
 HOST_TESTS := $(wildcard tests/host/npctl-*.sh)
@@ -350,7 +386,7 @@ hosttest: $(NPCTL) $(BPF_OBJS)
 		$$t $(OUT) || fail=1; done; exit $$fail
 
 $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
-		$(OUT)/tests/unit:
+		$(OUT)/tests/unit $(OUT)/tests/unit-san:
 	$(Q)mkdir -p $@
 
 -include $(wildcard $(OUT)/bpf/*.d $(OUT)/loader/*.d $(OUT)/tests/*.d)
@@ -393,7 +429,7 @@ check-peer: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory tools $(OUT)/vmlinux.h
-	$(Q)$(MAKE) --no-print-directory progs $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory progs $(UNIT_TESTS) $(UNIT_SAN)
 	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
 
 demo: deps

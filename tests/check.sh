@@ -77,6 +77,14 @@ for t in "$out"/tests/unit/test_*; do
 	result $? "unit: $(basename "$t")"
 done
 [ -x "$out/tests/unit/test_config" ] || result 1 "unit: the host unit tests were built"
+# The same, built with AddressSanitizer and UBSan.
+for t in "$out"/tests/unit-san/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >>"$log" 2>&1
+	result $? "unit (ASan, UBSan): $(basename "$t")"
+done
+[ -x "$out/tests/unit-san/test_config" ] ||
+	result 1 "unit: the host unit tests were built with ASan and UBSan"
 
 echo "== VM tests (virtme-ng, TCG)"
 tests/vm/run.sh --kernel "$kernel" --bin "$bin" --out "$out/vmtest" \

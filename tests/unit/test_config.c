@@ -332,6 +332,89 @@ static void test_http_addr(void)
 	}
 }
 
+/*
+ * Mutated copies of the valid file (bytes replaced by ones the syntax
+ * cares about, inserted, deleted, lines repeated), with a fixed seed: each
+ * parses, or fails with "npd.conf:LINE: reason" and no configuration.
+ * Under ASan and UBSan (make unit builds both) a stray access aborts.
+ */
+static unsigned int rng_state = 2463534242u;
+
+static unsigned int rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static void test_mutations(void)
+{
+	static const char alphabet[] = "[]=#\n\r\t -+.0129xeaz_,\xff\xc3";
+	char text[4096], err[NPD_ERR_LEN];
+	struct npd_config *c;
+	int i, k, ret, parsed = 0, refused = 0, bad = 0;
+	size_t len, pos, n;
+
+	for (i = 0; i < 20000; i++) {
+		len = strlen(valid);
+		memcpy(text, valid, len + 1);
+		for (k = 1 + rng() % 8; k > 0; k--) {
+			pos = len ? rng() % len : 0;
+			switch (rng() % 4) {
+			case 0:		/* replace */
+				if (len)
+					text[pos] = alphabet[rng() %
+						(sizeof(alphabet) - 1)];
+				break;
+			case 1:		/* insert */
+				if (len + 2 >= sizeof(text))
+					break;
+				memmove(text + pos + 1, text + pos,
+					len - pos + 1);
+				text[pos] = alphabet[rng() %
+					(sizeof(alphabet) - 1)];
+				len++;
+				break;
+			case 2:		/* delete a run */
+				n = 1 + rng() % 16;
+				if (n > len - pos)
+					n = len - pos;
+				memmove(text + pos, text + pos + n,
+					len - pos - n + 1);
+				len -= n;
+				break;
+			default:	/* repeat the text from pos */
+				n = 1 + rng() % 64;
+				if (n > len - pos)
+					n = len - pos;
+				if (len + n >= sizeof(text))
+					break;
+				memmove(text + pos + n, text + pos,
+					len - pos + 1);
+				len += n;
+				break;
+			}
+		}
+		err[0] = '\0';
+		c = parse(text, err, sizeof(err), &ret);
+		if (!ret && c && !err[0])
+			parsed++;
+		else if (ret == -EINVAL && !c &&
+			 !strncmp(err, "npd.conf:", 9) &&
+			 err[9] >= '1' && err[9] <= '9')
+			refused++;
+		else if (!bad++)
+			UNIT_FAIL("mutation %d: ret %d, config %p, error '%s'",
+				  i, ret, (void *)c, err);
+		npd_config_free(c);
+	}
+	printf("#   %d parsed, %d refused with FILE:LINE, %d otherwise\n",
+	       parsed, refused, bad);
+	EXPECT_INT(bad, 0);
+	EXPECT(parsed > 100 && refused > 100);
+}
+
 static void test_limits(void)
 {
 	char text[8192], err[NPD_ERR_LEN];
@@ -441,6 +524,8 @@ int main(void)
 	RUN(test_errors, "config: each error names the file, line and reason");
 	RUN(test_http_addr,
 	    "config: HTTP addresses, IPv4 and IPv6, and bad ones");
+	RUN(test_mutations,
+	    "config: 20000 mutated files parse or fail with FILE:LINE");
 	RUN(test_limits, "config: limits on set lines and nodes");
 	RUN(test_read_and_load, "config: from a stream and from a path");
 	RUN(test_equal_and_format,
