@@ -64,7 +64,9 @@ TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 # The loader: npctl (and the library the tests share with it), npd and
 # the modules of npd that the host unit tests build too.
 NPCTL := $(OUT)/loader/npctl
-NPLIB_O := $(OUT)/loader/libnp.o
+# libnp, the library npctl, npd and the test programs share.
+NPLIB_SRCS := $(wildcard loader/libnp*.c)
+NPLIB_O := $(OUT)/loader/libnp.a
 # bpftool's JSON writer, for npctl -j (see loader/np_json.h).
 JSON_WRITER_C := $(KSRC)/tools/bpf/bpftool/json_writer.c
 JSON_WRITER_O := $(OUT)/loader/json_writer.o
@@ -273,7 +275,12 @@ $(OUT)/man/%: docs/man/% $(NP_PATHS) include/np_version.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SUBST) $< >$@
 
-$(OUT)/loader/libnp.o $(OUT)/loader/npd.o $(OUT)/loader/npctl.o: $(NP_PATHS)
+$(NPLIB_SRCS:loader/%.c=$(OUT)/loader/%.o) $(OUT)/loader/npd.o \
+	$(OUT)/loader/npctl.o: $(NP_PATHS)
+
+$(NPLIB_O): $(NPLIB_SRCS:loader/%.c=$(OUT)/loader/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 install: $(NPCTL) $(NPD) $(POLICY_OBJS) $(NPD_UNIT) $(MAN_PAGES) $(PATHS_ENV)
 	$(Q)DESTDIR="$(DESTDIR)" scripts/install.sh install $(OUT)
@@ -369,11 +376,11 @@ $(OUT)/tests/unit-san/test_json: tests/unit/test_json.c tests/unit/unit.h \
 		$(@D)/json_writer.o
 
 $(OUT)/tests/unit-san/test_libnp: tests/unit/test_libnp.c tests/unit/unit.h \
-		loader/libnp.c loader/libnp.h $(NP_PATHS) $(LIBBPF_A) \
-		$(BPF_UAPI) | $(OUT)/tests/unit-san
+		$(NPLIB_SRCS) loader/libnp.h loader/libnp_internal.h \
+		$(NP_PATHS) $(LIBBPF_A) $(BPF_UAPI) | $(OUT)/tests/unit-san
 	$(call msg,CC-SAN,$@)
 	$(Q)$(HOSTCC) $(USER_CFLAGS) $(SAN_CFLAGS) -Iloader -o $@ $< \
-		loader/libnp.c $(LIBBPF_A) -lelf -lz
+		$(NPLIB_SRCS) $(LIBBPF_A) -lelf -lz
 
 unit: $(UNIT_TESTS) $(UNIT_SAN) $(BPF_OBJS)
 	$(Q)fail=0; for t in $(UNIT_TESTS) $(UNIT_SAN); do \

@@ -137,7 +137,8 @@ const char *np_attach_strerror(int err);
  * CAP_BPF and CAP_PERFMON for the bpf() calls of a struct_ops policy,
  * CAP_SYS_ADMIN to mount bpffs and to open other programs by id; the pins
  * themselves are root's (mode 0600 in a 0700 directory).  As in the
- * kernel, CAP_SYS_ADMIN stands for CAP_BPF and CAP_PERFMON.  np_caps_missing() returns how many of NEED the
+ * kernel, CAP_SYS_ADMIN stands for CAP_BPF and CAP_PERFMON.
+ * np_caps_missing() returns how many of NEED the
  * caller's effective set lacks, their names in BUF ("CAP_BPF, ..."), or a
  * negative errno.
  */
@@ -145,12 +146,11 @@ const char *np_attach_strerror(int err);
 /* CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN (<linux/capability.h>) */
 #define NP_CAPS_POLICY	(NP_CAP(39) | NP_CAP(38) | NP_CAP(21))
 int np_caps_missing(unsigned long long need, char *buf, size_t len);
-/* A prefix for every message the library prints ("npd: "). */
-void np_set_log_prefix(const char *prefix);
 /*
  * Where the library's messages go, as libbpf_set_print() does for libbpf's:
- * FN gets each message whole, prefix included, usually ending with a
- * newline, and instead of stderr; NULL (the default) prints to stderr.
+ * FN gets each message whole, usually ending with a newline, instead of
+ * stderr (the caller adds its own prefix); NULL (the default) prints to
+ * stderr.  It is the only setting the library keeps for the process.
  * Returns the function that was set before.
  */
 typedef void (*np_print_fn)(const char *msg);

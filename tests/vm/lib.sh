@@ -250,6 +250,21 @@ push_down_and_write() {
 }
 
 # np_metrics SOCKET: what npd serves on its metrics socket.
+# pfns PID ADDR LEN: the page frame number of each page of PID's range
+# [ADDR, ADDR + LEN), one per line, from /proc/PID/pagemap (root sees real
+# PFNs); "-" for a page that is not present.
+pfns() {
+	python3 - "$@" <<'EOF'
+import struct, sys
+pid, addr, length = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3])
+with open("/proc/%s/pagemap" % pid, "rb") as f:
+    f.seek(addr // 4096 * 8)
+    data = f.read(length // 4096 * 8)
+for (e,) in struct.iter_unpack("<Q", data):
+    print(e & ((1 << 55) - 1) if e >> 63 else "-")
+EOF
+}
+
 np_metrics() {
 	python3 - "$1" <<'EOF'
 import socket, sys

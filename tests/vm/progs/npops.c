@@ -29,7 +29,8 @@
  *	ret=RET on_node=PAGES on_target=PAGES intact=0|1
  *   npops frag NODE MB
  *	fill a range bound to NODE, free every other page of it, print
- *	"ready on_node=PAGES" and wait for a line on stdin.
+ *	"ready on_node=PAGES addr=ADDR len=BYTES" and wait for a line on
+ *	stdin.
  *   npops wprotect NODE MB TARGET
  *	fill a range bound to NODE, print "ready" and wait for a line on
  *	stdin (meanwhile the caller pushes the range down to TARGET); then
@@ -246,7 +247,8 @@ static int cmd_hold(int node, size_t len, int target)
 
 	if (!p || fill_on(p, len, node))
 		return 1;
-	printf("ready on_node=%ld\n", on_node(p, len, node));
+	printf("ready on_node=%ld addr=%p len=%zu\n", on_node(p, len, node),
+	       (void *)p, len);
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		return 1;
@@ -303,7 +305,8 @@ static int cmd_frag(int node, size_t len)
 	/* Holes everywhere: compaction has pages to move. */
 	for (size_t off = 0; off < len; off += 2 * page_size)
 		madvise(p + off, page_size, MADV_DONTNEED);
-	printf("ready on_node=%ld\n", on_node(p, len, node));
+	printf("ready on_node=%ld addr=%p len=%zu\n", on_node(p, len, node),
+	       (void *)p, len);
 	fflush(stdout);
 	return fgets(line, sizeof(line), stdin) ? 0 : 1;
 }

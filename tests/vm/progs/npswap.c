@@ -3,6 +3,7 @@
  * npswap: replace the BPF policy of a private node many times, and time it.
  *
  *   npswap [-i USEC] NODE COUNT update|reattach POLICY [VAR=VALUE...]
+ *   npswap -x OTHER NODE POLICY
  *
  * Loads POLICY twice, as "swap_a" and "swap_b", attaches swap_a to NODE
  * and then replaces the policy COUNT times, alternating the two:
@@ -16,6 +17,11 @@
  * admitted grew while swapping: decisions taken by the built-in policy
  * because no policy was attached, and allocations admitted in all.  The
  * policy is detached at the end.
+ *
+ * With -x, it loads POLICY for node OTHER and asks the kernel to put it
+ * on NODE's pinned link (npctl attach's) with bpf_link_update: the
+ * kernel's own check must refuse it.  Prints "update=ERRNO" and exits 1
+ * if it was refused, 0 if not; NODE's policy is left as it was.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +54,25 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static int cross_node(int other, int nid, const char *policy)
+{
+	struct np_policy *pol = NULL;
+	struct bpf_link *link;
+	int ret;
+
+	link = np_link_open(nid);
+	if (!link)
+		return 2;
+	ret = np_policy_prepare(policy, other, "swap_x", NULL, NULL, 0, &pol);
+	if (!ret)
+		ret = np_policy_swap(pol, link);
+	printf("update=%d\n", ret);
+	/* Only the descriptor: the pin keeps the link and its policy. */
+	bpf_link__destroy(link);
+	np_policy_close(pol);
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct np_policy *pol[2] = { NULL, NULL };
@@ -56,6 +81,8 @@ int main(int argc, char **argv)
 	int nid, count, i, errors = 0, ret = 1, interval = 0;
 	bool update;
 
+	if (argc == 5 && !strcmp(argv[1], "-x"))
+		return cross_node(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (argc > 2 && !strcmp(argv[1], "-i")) {
 		interval = atoi(argv[2]);
 		argc -= 2;

@@ -180,8 +180,11 @@ expect_refusal "a second attach to node $N" \
 expect_refusal "a policy for node 0, which is not private" \
 	'node 0 is not private, BPF policy np_testpol refused' -- \
 	"$NPCTL" attach np_testpol --node 0
-expect_refusal "a swap to another node's policy" \
-	"is for node 1, update refused|no policy link pinned" -- \
+expect_refusal "a swap to a policy built for another node (the kernel's check)" \
+	"node $N: BPF policy swap_x is for node 1, update refused" -- \
+	"$NP_BIN/npswap" -x 1 "$N" np_testpol
+expect_refusal "npctl swap on a node without a pinned link" \
+	"no policy link pinned" -- \
 	"$NPCTL" swap np_testpol --node 1
 check "detach" -- "$NPCTL" detach --node "$N"
 check "the device loses DEMOTION" -- np_caps 0x3

@@ -20,13 +20,18 @@ load &
 loader=$!
 sleep 2
 
-# 1 ms apart, so that the swaps spread over the load.
+# 1 ms apart, so that the swaps spread over the load.  The kernel counts
+# every policy it enables on the node (enable_seq): one attach, then one
+# per update that really replaced the policy.
+seq0=$(np_sys enable_seq)
 out=$("$NP_BIN/npswap" -i 1000 "$N" 1000 update np_testpol)
 rc=$?
+seq1=$(np_sys enable_seq)
 echo "# update:   $out"
 ok "$([ $rc = 0 ] && [ "$(kv swaps "$out")" = 1000 ] &&
-	[ "$(kv errors "$out")" = 0 ] && echo 0 || echo 1)" \
-	"1000 swaps through the link, no error"
+	[ "$(kv errors "$out")" = 0 ] && [ $((seq1 - seq0)) = 1001 ] &&
+	echo 0 || echo 1)" \
+	"1000 swaps through the link, no error; the kernel enabled $((seq1 - seq0)) policies (1 attach + 1000 updates)"
 ok "$([ "$(kv admitted "$out")" -gt 0 ] && echo 0 || echo 1)" \
 	"the load was placing memory on node $N meanwhile ($(kv admitted "$out") pages admitted)"
 ok "$([ "$(kv builtin_decisions "$out")" = 0 ] && echo 0 || echo 1)" \

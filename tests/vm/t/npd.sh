@@ -160,12 +160,20 @@ check "SIGHUP: new tunables applied" -- wait_log "reload"
 sleep 1
 check "evacuate_pages=512 after the reload" -- test "$(tune evacuate_pages)" = 512
 cp "$run/good.conf" "$run/saved.conf"
+# A broken file changes nothing: same policy, same link update count,
+# same tunables, and the next valid reload still works.
+seq1=$(np_sys enable_seq) tun1=$(tune evacuate_pages):$(tune high_pct)
 echo "polcy = cram" >>"$run/good.conf"
+sed -i 's/evacuate_pages=512/evacuate_pages=64/' "$run/good.conf"
 n=$(wc -l <"$run/good.conf")
 kill -HUP "$NPD_PID"
 check "SIGHUP with a broken config logs its line ($n)" -- \
 	wait_log "good.conf:$n:"
-check "npd still runs" -- kill -0 "$NPD_PID"
+sleep 1
+tun2=$(tune evacuate_pages):$(tune high_pct)
+ok "$(kill -0 "$NPD_PID" && [ "$(np_sys policy)" = cram ] &&
+	[ "$(np_sys enable_seq)" = "$seq1" ] && [ "$tun2" = "$tun1" ]; echo $?)" \
+	"npd still runs and nothing changed: policy $(np_sys policy), enable_seq $seq1 -> $(np_sys enable_seq), tunables $tun1 -> $tun2"
 cp "$run/saved.conf" "$run/good.conf"
 
 # --- bad input: a clear error, non-zero exit, the policy stays -----------

@@ -11,25 +11,37 @@ coproc FRAG { "$NP_BIN/npops" frag "$P" 128; }
 read -r -t 120 line <&"${FRAG[0]}"
 ok $([ "$(kv on_node "$line")" = 16384 ]; echo $?) \
 	"every other page of 128 MB left on node $P ($line)"
-# compact WHERE: compact node P (node) or every node (all); prints the
-# compaction events of node P.
+faddr=$(kv addr "$line") flen=$(kv len "$line")
+# compact WHERE: compact node P (node) or every node (all); prints how many
+# of the range's pages changed page frame (from its pagemap, not from the
+# code under test) and the compaction events traced for node P.
 compact() {
+	local before after
+	before=$(pfns "$FRAG_PID" "$faddr" "$flen")
 	echo >"$NP_TRACE/trace"
 	if [ "$1" = node ]; then
 		echo 1 >"/sys/devices/system/node/node$P/compact"
 	else
 		echo 1 >/proc/sys/vm/compact_memory
 	fi
-	trace_count "reason=compaction"
+	after=$(pfns "$FRAG_PID" "$faddr" "$flen")
+	echo "moved=$(paste <(echo "$before") <(echo "$after") |
+		awk '$1 != "-" && $1 != $2' | wc -l)" \
+		"present=$(echo "$after" | grep -vc -- -)" \
+		"traced=$(trace_count "reason=compaction")"
 }
-n=$(compact node)
-ok $([ "$n" = 0 ]; echo $?) "isolated (no COMPACTION): nodeN/compact leaves node $P alone ($n moves)"
-n=$(compact all)
-ok $([ "$n" = 0 ]; echo $?) "isolated: compact_memory leaves node $P alone ($n moves)"
+r=$(compact node)
+ok $([ "$(kv moved "$r")" = 0 ] && [ "$(kv present "$r")" = 16384 ] &&
+	[ "$(kv traced "$r")" = 0 ]; echo $?) \
+	"isolated (no COMPACTION): nodeN/compact leaves node $P alone ($r)"
+r=$(compact all)
+ok $([ "$(kv moved "$r")" = 0 ] && [ "$(kv traced "$r")" = 0 ]; echo $?) \
+	"isolated: compact_memory leaves node $P alone ($r)"
 check "policy 0x41 (migration compaction)" -- np_policy 0x41
-n=$(compact node)
-ok $([ "$n" -gt 0 ] && [ "$(trace_count denied)" = 0 ]; echo $?) \
-	"with COMPACTION nodeN/compact moves pages within node $P ($n moves)"
+r=$(compact node)
+ok $([ "$(kv moved "$r")" -gt 0 ] && [ "$(kv present "$r")" = 16384 ] &&
+	[ "$(kv traced "$r")" -gt 0 ] && [ "$(trace_count denied)" = 0 ]; echo $?) \
+	"with COMPACTION nodeN/compact moves pages within node $P ($r)"
 echo go >&"${FRAG[1]}"
 wait "$FRAG_PID"
 echo 0 >"$NP_TRACE/events/node_private/np_migrate/enable"
