@@ -64,6 +64,8 @@ TEST_PROGS := $(patsubst tests/vm/progs/%.c,$(OUT)/tests/%,\
 # The loader: npctl (and the library the tests share with it), npd and
 # the modules of npd that the host unit tests build too.
 NPCTL := $(OUT)/loader/npctl
+NPCTL_OBJS := $(patsubst loader/%.c,$(OUT)/loader/%.o,\
+	$(wildcard loader/npctl*.c))
 # libnp, the library npctl, npd and the test programs share.
 NPLIB_SRCS := $(wildcard loader/libnp*.c)
 NPLIB_O := $(OUT)/loader/libnp.a
@@ -276,7 +278,7 @@ $(OUT)/man/%: docs/man/% $(NP_PATHS) include/np_version.h
 	$(Q)$(SUBST) $< >$@
 
 $(NPLIB_SRCS:loader/%.c=$(OUT)/loader/%.o) $(OUT)/loader/npd.o \
-	$(OUT)/loader/npctl.o: $(NP_PATHS)
+	$(OUT)/loader/npd_node.o $(NPCTL_OBJS): $(NP_PATHS)
 
 $(NPLIB_O): $(NPLIB_SRCS:loader/%.c=$(OUT)/loader/%.o)
 	$(call msg,AR,$@)
@@ -302,12 +304,13 @@ $(JSON_WRITER_O): $(SRC_STAMP) loader/np_json.h | $(OUT)/loader
 		-include $(CURDIR)/loader/np_json.h -MMD -MP -c -o $@ \
 		$(JSON_WRITER_C)
 
-$(NPCTL): $(OUT)/loader/npctl.o $(JSON_WRITER_O) $(NPLIB_O) $(LIBBPF_A)
+$(NPCTL): $(NPCTL_OBJS) $(JSON_WRITER_O) $(NPLIB_O) $(LIBBPF_A)
 	$(call msg,LD,$@)
 	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz
 
-$(NPD): $(OUT)/loader/npd.o $(NPD_MODS:%=$(OUT)/loader/%.o) \
-		$(OUT)/loader/npd_http.o $(NPLIB_O) $(LIBBPF_A)
+$(NPD): $(OUT)/loader/npd.o $(OUT)/loader/npd_node.o \
+		$(NPD_MODS:%=$(OUT)/loader/%.o) $(OUT)/loader/npd_http.o \
+		$(NPLIB_O) $(LIBBPF_A)
 	$(call msg,LD,$@)
 	$(Q)$(HOSTCC) -o $@ $^ -lelf -lz -lsystemd -lmicrohttpd
 

@@ -28,14 +28,13 @@
 #include "libnp.h"
 #include "np_paths.h"
 #include "np_json.h"
+#include "npctl.h"
 
 #define NPCTL_VERSION	NP_VERSION
-#define MAX_SETS	32
-#define MAX_NODES	64
 
-static bool json;		/* -j: one JSON document per command */
-static bool pretty;		/* -p: the same, indented */
-static bool debug;		/* -d: libbpf's debug output, on stderr */
+bool json;
+bool pretty;
+bool debug;
 
 /* What every command's help says about -j, -p and failures under them. */
 #define JSON_HELP(shape)						\
@@ -91,7 +90,7 @@ static const char usage_text[] =
 "  -p, --pretty  JSON output, indented (implies -j).\n"
 "  -d, --debug   libbpf debug output, on stderr.\n";
 
-static const char attach_usage[] =
+const char attach_usage[] =
 "usage: npctl [-j|-p] attach POLICY --node N [--flags F] [--set VAR=VALUE]...\n"
 "                            [--no-pin]\n"
 "\n"
@@ -110,7 +109,7 @@ NP_PIN_ROOT "/nodeN, so the policy stays after npctl exits; with --no-pin\n"
 JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\"object\":PATH,\n"
 "                      \"enable_seq\":SEQ,\"action\":\"attached\"}");
 
-static const char swap_usage[] =
+const char swap_usage[] =
 "usage: npctl [-j|-p] swap POLICY --node N [--flags F] [--set VAR=VALUE]...\n"
 "\n"
 "Replace the policy of node N by POLICY in one step, through its pinned\n"
@@ -126,7 +125,7 @@ static const char swap_usage[] =
 JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\"object\":PATH,\n"
 "                      \"enable_seq\":SEQ,\"action\":\"swapped\"}");
 
-static const char detach_usage[] =
+const char detach_usage[] =
 "usage: npctl [-j|-p] detach --node N\n"
 "\n"
 "Detach the policy of node N and remove its pins; the node returns to the\n"
@@ -135,7 +134,7 @@ static const char detach_usage[] =
 "  -n, --node N        the node\n"
 JSON_HELP("{\"version\":V,\"node\":N,\"detached\":true}");
 
-static const char status_usage[] =
+const char status_usage[] =
 "usage: npctl [-j|-p] status [--node N]\n"
 "\n"
 "Device, capabilities, policy, flags, BPF state, exit information and\n"
@@ -173,7 +172,7 @@ static const char help_usage[] =
 "\n"
 "The commands of npctl, or the help of COMMAND (as npctl COMMAND --help).\n";
 
-static const char tune_usage[] =
+const char tune_usage[] =
 "usage: npctl [-j|-p] tune --node N [KEY=VALUE]...\n"
 "\n"
 "Set tunables of the policy attached to node N while it runs: members of\n"
@@ -188,7 +187,7 @@ JSON_HELP("{\"version\":V,\"node\":N,\"policy\":NAME,\n"
 "                      \"tunables\":{KEY:VALUE,...}} and, after KEY=VALUE,\n"
 "                      \"changed\":{KEY:{\"old\":VALUE,\"new\":VALUE},...}");
 
-static const char stats_usage[] =
+const char stats_usage[] =
 "usage: npctl [-j|-p] stats [--node N] [--monitor SECONDS]\n"
 "\n"
 "Print the counters of each private node (nodeN/private/stat), its\n"
@@ -220,7 +219,7 @@ JSON_HELP("one document per sample, on one line (JSON Lines):\n"
 static char *msgs;
 static size_t msgs_len;
 static bool decided;		/* the options are parsed: json is final */
-static bool quiet;		/* drop them: list opens non-policies too */
+bool quiet;
 static bool bad_option;		/* an option error: text adds the usage */
 static const char *cmd_name = "npctl";
 
@@ -268,7 +267,7 @@ static void vreport(const char *fmt, va_list ap)
 }
 
 __attribute__((format(printf, 1, 2)))
-static void report(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -330,18 +329,18 @@ static void js_text(json_writer_t *w, const char *s, bool name)
 		free(buf);
 }
 
-static void js_str(json_writer_t *w, const char *s)
+void js_str(json_writer_t *w, const char *s)
 {
 	js_text(w, s, false);
 }
 
-static void js_name(json_writer_t *w, const char *s)
+void js_name(json_writer_t *w, const char *s)
 {
 	js_text(w, s, true);
 }
 
 /* S as a number if it is one as JSON writes numbers, else as a string. */
-static void js_value(json_writer_t *w, const char *s)
+void js_value(json_writer_t *w, const char *s)
 {
 	if (np_json_is_number(s))
 		jsonw_printf(w, "%s", s);
@@ -359,7 +358,7 @@ static void js_msgs(json_writer_t *w, const char *name, const char *def)
 }
 
 /* Start a document: an object whose first member is "version". */
-static json_writer_t *doc_begin(void)
+json_writer_t *doc_begin(void)
 {
 	json_writer_t *w = jsonw_new(stdout);
 
@@ -374,7 +373,7 @@ static json_writer_t *doc_begin(void)
 }
 
 /* End it, with the messages kept since the last one as "warnings". */
-static void doc_end(json_writer_t **w)
+void doc_end(json_writer_t **w)
 {
 	if (msgs_len) {
 		js_msgs(*w, "warnings", "");
@@ -419,6 +418,14 @@ static int finish(int ret, const char *usage)
 	return ret;
 }
 
+/* SIGINT and SIGTERM end attach --no-pin and stats --monitor. */
+volatile sig_atomic_t stop;
+
+void on_signal(int sig)
+{
+	stop = 1;
+}
+
 /* --- options ------------------------------------------------------------- */
 
 static int parse_int(const char *s, int *v)
@@ -434,14 +441,6 @@ static int parse_int(const char *s, int *v)
 	return 0;
 }
 
-/* The options of some commands; -j, -p and --help are every command's. */
-enum {
-	OPT_NODE	= 1 << 0,	/* --node N */
-	OPT_LOAD	= 1 << 1,	/* --flags F, --set VAR=VALUE */
-	OPT_NO_PIN	= 1 << 2,	/* --no-pin */
-	OPT_MONITOR	= 1 << 3,	/* --monitor SECONDS */
-};
-
 static const struct option options[] = {
 	{ "node", required_argument, NULL, 'n' },
 	{ "flags", required_argument, NULL, 'f' },
@@ -452,18 +451,6 @@ static const struct option options[] = {
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
-};
-
-struct args {
-	int nid;		/* -1: no --node */
-	bool has_flags;
-	unsigned int flags;
-	const char *sets[MAX_SETS];
-	int nr_sets;
-	bool no_pin;
-	double every;		/* --monitor; 0: once */
-	char **rest;		/* the operands */
-	int nr_rest;
 };
 
 static unsigned int opt_kind(int opt)
@@ -498,8 +485,8 @@ static const char *opt_long_name(int opt)
  * later -j still counts.  Returns 0; 1 after --help, its USAGE printed;
  * or -EINVAL.  Either way whether output is JSON is known after it.
  */
-static int parse_args(int argc, char **argv, unsigned int allowed,
-		      const char *usage, struct args *a)
+int parse_args(int argc, char **argv, unsigned int allowed,
+	       const char *usage, struct args *a)
 {
 	const char *arg;
 	bool help = false, bad = false;
@@ -591,7 +578,7 @@ static int parse_args(int argc, char **argv, unsigned int allowed,
 }
 
 /* After parse_args(): the exit status of a help or an error, else -1. */
-static int parse_status(int ret)
+int parse_status(int ret)
 {
 	if (ret > 0)
 		return 0;
@@ -602,9 +589,9 @@ static int parse_status(int ret)
  * parse_args() for a command that takes no operand: the exit status to
  * return now (0 after --help, 2 on an error), or -1 to go on.
  */
-static int parse_no_operand(const char *cmd, int argc, char **argv,
-			    unsigned int allowed, const char *usage,
-			    struct args *a)
+int parse_no_operand(const char *cmd, int argc, char **argv,
+		     unsigned int allowed, const char *usage,
+		     struct args *a)
 {
 	int ret = parse_args(argc, argv, allowed, usage, a);
 
@@ -616,7 +603,7 @@ static int parse_no_operand(const char *cmd, int argc, char **argv,
 }
 
 /* --node N is required; no operand is allowed unless MAX_REST. */
-static int need_node(const char *cmd, const struct args *a, int max_rest)
+int need_node(const char *cmd, const struct args *a, int max_rest)
 {
 	int ret = 0;
 
@@ -629,846 +616,6 @@ static int need_node(const char *cmd, const struct args *a, int max_rest)
 		report("%s: --node N is required\n", cmd);
 		ret = -EINVAL;
 	}
-	return ret;
-}
-
-/* --- attach, swap, detach ------------------------------------------------ */
-
-static int parse_load_args(int argc, char **argv, unsigned int allowed,
-			   const char *usage, struct args *a)
-{
-	int ret;
-
-	ret = parse_args(argc, argv, OPT_NODE | OPT_LOAD | allowed, usage, a);
-	if (ret)
-		return ret;
-	if (a->nr_rest != 1) {
-		report("%s: expected one POLICY\n", argv[0]);
-		ret = -EINVAL;
-	}
-	if (a->nid < 0) {
-		report("%s: --node N is required\n", argv[0]);
-		ret = -EINVAL;
-	}
-	return ret;
-}
-
-static int open_and_load(const struct args *a, struct np_policy **out)
-{
-	return np_policy_prepare(a->rest[0], a->nid, NULL,
-				 a->has_flags ? &a->flags : NULL, a->sets,
-				 a->nr_sets, out);
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	stop = 1;
-}
-
-/* ACTION: "attached" or "swapped"; in text, VERB. */
-static int print_result(const char *action, const char *verb, int nid,
-			struct np_policy *p)
-{
-	json_writer_t *w;
-	char seq[32];
-	bool has_seq;
-
-	has_seq = !np_node_read(nid, "enable_seq", seq, sizeof(seq));
-	if (!json) {
-		printf("node %d: policy %s %s (enable_seq %s)\n", nid,
-		       np_policy_name(p), verb, has_seq ? seq : "?");
-		return 0;
-	}
-	w = doc_begin();
-	if (!w)
-		return -ENOMEM;
-	jsonw_int_field(w, "node", nid);
-	jsonw_name(w, "policy");
-	js_str(w, np_policy_name(p));
-	jsonw_name(w, "object");
-	js_str(w, np_policy_path(p));
-	jsonw_name(w, "enable_seq");
-	if (has_seq)
-		js_value(w, seq);
-	else
-		jsonw_null(w);
-	jsonw_string_field(w, "action", action);
-	doc_end(&w);
-	return 0;
-}
-
-/*
- * Whether the caller may change policies (see NP_CAPS_POLICY); if not,
- * say which capabilities CMD lacks rather than let a bpf() call fail with
- * a bare EPERM.
- */
-static bool privileged(const char *cmd)
-{
-	char missing[128];
-	int n;
-
-	n = np_caps_missing(NP_CAPS_POLICY, missing, sizeof(missing));
-	if (!n)
-		return true;
-	if (n < 0)
-		report("npctl %s: cannot read this process's capabilities: %s\n",
-		       cmd, strerror(-n));
-	else
-		report("npctl %s: needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run it as root); this process lacks %s\n",
-		       cmd, missing);
-	return false;
-}
-
-static int cmd_attach(int argc, char **argv)
-{
-	struct np_policy *p = NULL;
-	struct bpf_link *link = NULL;
-	struct args a;
-	char path[256];
-	int ret;
-
-	ret = parse_status(parse_load_args(argc, argv, OPT_NO_PIN,
-					   attach_usage, &a));
-	if (ret >= 0)
-		return ret;
-	if (!privileged("attach"))
-		return 1;
-	ret = open_and_load(&a, &p);
-	if (ret)
-		return 1;
-	ret = np_policy_attach(p, !a.no_pin, &link);
-	if (ret)
-		goto out;
-	ret = print_result("attached", "attached", a.nid, p);
-	if (!a.no_pin) {
-		np_pin_path(a.nid, path, sizeof(path));
-		if (!json)
-			printf("node %d: link pinned at %s\n", a.nid, path);
-		goto out;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (!json)
-		printf("node %d: holding the link; SIGINT or SIGTERM detaches\n",
-		       a.nid);
-	fflush(stdout);
-	while (!stop)
-		pause();
-	bpf_link__destroy(link);
-	if (!json)
-		printf("node %d: policy %s detached\n", a.nid,
-		       np_policy_name(p));
-out:
-	np_policy_close(p);
-	return ret ? 1 : 0;
-}
-
-static int cmd_swap(int argc, char **argv)
-{
-	struct np_policy *p = NULL;
-	struct bpf_link *link;
-	struct args a;
-	int ret;
-
-	ret = parse_status(parse_load_args(argc, argv, 0, swap_usage, &a));
-	if (ret >= 0)
-		return ret;
-	if (!privileged("swap"))
-		return 1;
-	link = np_link_open(a.nid);
-	if (!link)
-		return 1;
-	ret = open_and_load(&a, &p);
-	if (ret)
-		goto out;
-	ret = np_policy_swap(p, link);
-	if (!ret)
-		ret = print_result("swapped", "swapped in", a.nid, p);
-	else
-		report("node %d: the running policy stays\n", a.nid);
-	np_policy_close(p);
-out:
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
-	return ret ? 1 : 0;
-}
-
-static int cmd_detach(int argc, char **argv)
-{
-	json_writer_t *w;
-	struct args a;
-	int ret;
-
-	ret = parse_args(argc, argv, OPT_NODE, detach_usage, &a);
-	if (!ret)
-		ret = need_node(argv[0], &a, 0);
-	ret = parse_status(ret);
-	if (ret >= 0)
-		return ret;
-	if (!privileged("detach"))
-		return 1;
-	if (np_link_detach(a.nid))
-		return 1;
-	if (!json) {
-		printf("node %d: policy detached\n", a.nid);
-		return 0;
-	}
-	w = doc_begin();
-	if (!w)
-		return 1;
-	jsonw_int_field(w, "node", a.nid);
-	jsonw_bool_field(w, "detached", true);
-	doc_end(&w);
-	return 0;
-}
-
-/* --- status -------------------------------------------------------------- */
-
-/*
- * Call FN for each "key value" line of BUF, split at the first space; a
- * line without one is skipped.
- */
-static void for_each_kv(const char *buf,
-			void (*fn)(const char *key, const char *val,
-				   void *arg),
-			void *arg)
-{
-	const char *p = buf, *nl;
-	char line[512], *sp;
-
-	while (*p) {
-		nl = strchr(p, '\n');
-		snprintf(line, sizeof(line), "%.*s",
-			 (int)(nl ? nl - p : (long)strlen(p)), p);
-		p = nl ? nl + 1 : p + strlen(p);
-		sp = strchr(line, ' ');
-		if (!sp)
-			continue;
-		*sp++ = '\0';
-		fn(line, sp, arg);
-	}
-}
-
-static void text_kv_line(const char *key, const char *val, void *arg)
-{
-	printf("%s%-20s %s\n", (const char *)arg, key, val);
-}
-
-static void json_kv_line(const char *key, const char *val, void *arg)
-{
-	json_writer_t *w = arg;
-
-	js_name(w, key);
-	js_value(w, val);
-}
-
-static const char * const node_fields[] = {
-	"device", "caps", "policy", "flags", "state", "enable_seq",
-};
-/* The "key value" per line files, as nested objects. */
-static const char * const node_kv_files[] = { "exit", "stat" };
-
-static void text_node(int nid)
-{
-	char buf[4096];
-	unsigned int i;
-
-	printf("node %d\n", nid);
-	for (i = 0; i < sizeof(node_fields) / sizeof(node_fields[0]); i++) {
-		if (np_node_read(nid, node_fields[i], buf, sizeof(buf)))
-			strcpy(buf, "");
-		printf("  %-12s %s\n", node_fields[i], buf);
-	}
-	for (i = 0; i < sizeof(node_kv_files) / sizeof(node_kv_files[0]);
-	     i++) {
-		if (np_node_read(nid, node_kv_files[i], buf, sizeof(buf)))
-			continue;
-		printf("  %s\n", node_kv_files[i]);
-		for_each_kv(buf, text_kv_line, "    ");
-	}
-}
-
-static void json_node(json_writer_t *w, int nid)
-{
-	char buf[4096];
-	unsigned int i;
-
-	jsonw_start_object(w);
-	jsonw_int_field(w, "node", nid);
-	for (i = 0; i < sizeof(node_fields) / sizeof(node_fields[0]); i++) {
-		jsonw_name(w, node_fields[i]);
-		if (np_node_read(nid, node_fields[i], buf, sizeof(buf)))
-			jsonw_null(w);
-		else if (!strcmp(node_fields[i], "enable_seq"))
-			js_value(w, buf);
-		else
-			js_str(w, buf);
-	}
-	for (i = 0; i < sizeof(node_kv_files) / sizeof(node_kv_files[0]);
-	     i++) {
-		if (np_node_read(nid, node_kv_files[i], buf, sizeof(buf)))
-			continue;
-		jsonw_name(w, node_kv_files[i]);
-		jsonw_start_object(w);
-		for_each_kv(buf, json_kv_line, w);
-		jsonw_end_object(w);
-	}
-	jsonw_end_object(w);
-}
-
-/* The private nodes, or only NID if it is one (>= 0); -1 after a report. */
-static int select_nodes(int nid, int *nids)
-{
-	int n, i;
-
-	n = np_private_nodes(nids, MAX_NODES);
-	if (n < 0) {
-		report("cannot read the private nodes: %s (is this kernel built with CONFIG_NODE_PRIVATE?)\n",
-		       strerror(-n));
-		return -1;
-	}
-	if (nid < 0)
-		return n;
-	for (i = 0; i < n && nids[i] != nid; i++)
-		;
-	if (i == n) {
-		report("node %d is not private\n", nid);
-		return -1;
-	}
-	nids[0] = nid;
-	return 1;
-}
-
-static int cmd_status(int argc, char **argv)
-{
-	int nids[MAX_NODES], n, i, ret;
-	json_writer_t *w;
-	struct args a;
-
-	ret = parse_no_operand("status", argc, argv, OPT_NODE, status_usage,
-			       &a);
-	if (ret >= 0)
-		return ret;
-	n = select_nodes(a.nid, nids);
-	if (n < 0)
-		return 1;
-	if (!json) {
-		for (i = 0; i < n; i++)
-			text_node(nids[i]);
-		if (!n)
-			printf("no private nodes\n");
-		return 0;
-	}
-	w = doc_begin();
-	if (!w)
-		return 1;
-	jsonw_name(w, "nodes");
-	jsonw_start_array(w);
-	for (i = 0; i < n; i++)
-		json_node(w, nids[i]);
-	jsonw_end_array(w);
-	doc_end(&w);
-	return 0;
-}
-
-/* --- tune ---------------------------------------------------------------- */
-
-#define MAX_TUNABLES	64
-
-struct tunables {
-	int n;
-	char key[MAX_TUNABLES][64];
-	unsigned long long val[MAX_TUNABLES];
-};
-
-static int collect_tunable(const char *key, unsigned long long val, void *arg)
-{
-	struct tunables *t = arg;
-
-	if (t->n == MAX_TUNABLES)
-		return 0;
-	snprintf(t->key[t->n], sizeof(t->key[0]), "%s", key);
-	t->val[t->n++] = val;
-	return 0;
-}
-
-static int read_tunables(int nid, struct tunables *t)
-{
-	char path[256];
-	int ret;
-
-	t->n = 0;
-	ret = np_tunables_dump(nid, collect_tunable, t);
-	if (ret == -ENOENT) {
-		np_tunables_pin_path(nid, path, sizeof(path));
-		report("node %d: no tunables pinned at %s: the node has no policy attached with a pin, or its policy has no tunables\n",
-		       nid, path);
-	}
-	return ret;
-}
-
-static const unsigned long long *find_tunable(const struct tunables *t,
-					      const char *key)
-{
-	int i;
-
-	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->key[i], key))
-			return &t->val[i];
-	return NULL;
-}
-
-/* The KEY of assignment KEY=VALUE, into KEY (LEN bytes). */
-static void assignment_key(const char *assign, char *key, size_t len)
-{
-	snprintf(key, len, "%.*s", (int)(strchr(assign, '=') - assign),
-		 assign);
-}
-
-static void js_tunable(json_writer_t *w, const char *name,
-		       const unsigned long long *val)
-{
-	jsonw_name(w, name);
-	if (val)
-		jsonw_lluint(w, *val);
-	else
-		jsonw_null(w);
-}
-
-static int json_tune(int nid, const char *policy, bool has_policy,
-		     const struct tunables *before,
-		     const struct tunables *after, char **assign, int n)
-{
-	char key[64], prev[64];
-	json_writer_t *w;
-	int i, j;
-
-	w = doc_begin();
-	if (!w)
-		return -ENOMEM;
-	jsonw_int_field(w, "node", nid);
-	jsonw_name(w, "policy");
-	if (has_policy)
-		js_str(w, policy);
-	else
-		jsonw_null(w);
-	jsonw_name(w, "tunables");
-	jsonw_start_object(w);
-	for (i = 0; i < after->n; i++) {
-		js_name(w, after->key[i]);
-		jsonw_lluint(w, after->val[i]);
-	}
-	jsonw_end_object(w);
-	if (n) {
-		jsonw_name(w, "changed");
-		jsonw_start_object(w);
-	}
-	for (i = 0; i < n; i++) {
-		assignment_key(assign[i], key, sizeof(key));
-		/* A key assigned twice is one member. */
-		for (j = 0; j < i; j++) {
-			assignment_key(assign[j], prev, sizeof(prev));
-			if (!strcmp(prev, key))
-				break;
-		}
-		if (j < i)
-			continue;
-		js_name(w, key);
-		jsonw_start_object(w);
-		js_tunable(w, "old", find_tunable(before, key));
-		js_tunable(w, "new", find_tunable(after, key));
-		jsonw_end_object(w);
-	}
-	if (n)
-		jsonw_end_object(w);
-	doc_end(&w);
-	return 0;
-}
-
-static int cmd_tune(int argc, char **argv)
-{
-	struct tunables before, after;
-	const unsigned long long *old, *now;
-	char policy[64] = "", key[64];
-	bool has_policy;
-	struct args a;
-	int nid, ret, i;
-
-	ret = parse_status(parse_args(argc, argv, OPT_NODE, tune_usage, &a));
-	if (ret >= 0)
-		return ret;
-	nid = a.nid;
-	if (nid < 0) {
-		report("tune: --node N is required\n");
-		return 2;
-	}
-	for (i = 0; i < a.nr_rest; i++) {
-		if (!strchr(a.rest[i], '=') || a.rest[i][0] == '=') {
-			report("tune: '%s' is not KEY=VALUE\n", a.rest[i]);
-			return 2;
-		}
-	}
-	/* Reading them too: the tunables pin is root's. */
-	if (!privileged("tune"))
-		return 1;
-	if (read_tunables(nid, &before))
-		return 1;
-	if (a.nr_rest) {
-		if (np_tunables_update(nid, (const char *const *)a.rest,
-				       a.nr_rest))
-			return 1;
-		if (read_tunables(nid, &after))
-			return 1;
-	} else {
-		after = before;
-	}
-	has_policy = !np_node_read(nid, "policy", policy, sizeof(policy));
-	if (json)
-		return json_tune(nid, policy, has_policy, &before, &after,
-				 a.rest, a.nr_rest) ? 1 : 0;
-	if (!a.nr_rest) {
-		printf("node %d: policy %s\n", nid, *policy ? policy : "?");
-		for (i = 0; i < after.n; i++)
-			printf("  %-20s %llu\n", after.key[i], after.val[i]);
-		return 0;
-	}
-	for (i = 0; i < a.nr_rest; i++) {
-		assignment_key(a.rest[i], key, sizeof(key));
-		old = find_tunable(&before, key);
-		now = find_tunable(&after, key);
-		printf("node %d: %s %llu -> %llu\n", nid, key, old ? *old : 0,
-		       now ? *now : 0);
-	}
-	return 0;
-}
-
-/* --- stats --------------------------------------------------------------- */
-
-#define MAX_KV		64
-
-struct kv {
-	char key[48];
-	char val[48];
-};
-
-struct node_sample {
-	int nid;
-	char policy[64];
-	char state[32];
-	int nr_stat;
-	struct kv stat[MAX_KV];
-	bool cram;
-	int nr_cram;
-	struct kv cram_kv[MAX_KV];
-};
-
-/* The emulator's values that count events; the others are levels. */
-static bool cram_counter(const char *key)
-{
-	return !strcmp(key, "overflow_events") ||
-	       !strcmp(key, "watermark_events");
-}
-
-static bool to_ll(const char *s, long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	return *s && !*end && !errno;
-}
-
-/* Split a "key value" per line text into at most MAX pairs. */
-static int split_kv(const char *buf, struct kv *kv, int max)
-{
-	const char *p = buf, *nl, *sp;
-	int n = 0;
-	size_t len;
-
-	for (; *p && n < max; p = nl ? nl + 1 : p + len) {
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		sp = memchr(p, ' ', len);
-		if (!sp || sp == p)
-			continue;
-		snprintf(kv[n].key, sizeof(kv[n].key), "%.*s",
-			 (int)(sp - p), p);
-		while (sp < p + len && *sp == ' ')
-			sp++;
-		snprintf(kv[n].val, sizeof(kv[n].val), "%.*s",
-			 (int)(p + len - sp), sp);
-		n++;
-	}
-	return n;
-}
-
-static void read_sample(int nid, struct node_sample *s)
-{
-	char buf[8192];
-	struct kv *kv;
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	s->nid = nid;
-	np_node_read(nid, "policy", s->policy, sizeof(s->policy));
-	np_node_read(nid, "state", s->state, sizeof(s->state));
-	if (!np_node_read(nid, "stat", buf, sizeof(buf)))
-		s->nr_stat = split_kv(buf, s->stat, MAX_KV);
-	s->cram = np_cram_node(nid);
-	for (i = 0; s->cram && np_cram_files[i] && i < MAX_KV; i++) {
-		kv = &s->cram_kv[s->nr_cram];
-		if (np_cram_read(nid, np_cram_files[i], kv->val,
-				 sizeof(kv->val)))
-			continue;
-		snprintf(kv->key, sizeof(kv->key), "%s", np_cram_files[i]);
-		s->nr_cram++;
-	}
-}
-
-/* The change of counter KV since PREV (which may lack it). */
-static bool kv_delta(const struct kv *kv, const struct kv *prev, int nr_prev,
-		     long long *delta)
-{
-	long long a, b;
-	int i;
-
-	for (i = 0; i < nr_prev; i++) {
-		if (strcmp(prev[i].key, kv->key))
-			continue;
-		if (!to_ll(kv->val, &a) || !to_ll(prev[i].val, &b))
-			return false;
-		*delta = a - b;
-		return true;
-	}
-	return false;
-}
-
-static void json_kv(json_writer_t *w, const char *name, const struct kv *kv,
-		    int n)
-{
-	int i;
-
-	jsonw_name(w, name);
-	jsonw_start_object(w);
-	for (i = 0; i < n; i++) {
-		js_name(w, kv[i].key);
-		js_value(w, kv[i].val);
-	}
-	jsonw_end_object(w);
-}
-
-/* The deltas of the counters among KV, as member NAME. */
-static void json_deltas(json_writer_t *w, const char *name,
-			const struct kv *kv, int n, const struct kv *prev,
-			int nr_prev, bool all)
-{
-	long long d;
-	int i;
-
-	jsonw_name(w, name);
-	jsonw_start_object(w);
-	for (i = 0; i < n; i++) {
-		if (!all && !cram_counter(kv[i].key))
-			continue;
-		if (!kv_delta(&kv[i], prev, nr_prev, &d))
-			continue;
-		js_name(w, kv[i].key);
-		jsonw_int(w, d);
-	}
-	jsonw_end_object(w);
-}
-
-static void text_kv(const char *indent, const struct kv *kv, int n,
-		    const struct kv *prev, int nr_prev, bool all)
-{
-	long long d;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		printf("%s%-20s %s", indent, kv[i].key, kv[i].val);
-		if (prev && (all || cram_counter(kv[i].key)) &&
-		    kv_delta(&kv[i], prev, nr_prev, &d))
-			printf(" (%+lld)", d);
-		putchar('\n');
-	}
-}
-
-static int json_sample(const struct node_sample *s, int n,
-		       const struct node_sample *prev, double now,
-		       double interval)
-{
-	const struct node_sample *p;
-	json_writer_t *w;
-	int i;
-
-	w = doc_begin();
-	if (!w)
-		return -ENOMEM;
-	jsonw_name(w, "time");
-	jsonw_float_fmt(w, "%.3f", now);
-	jsonw_name(w, "interval");
-	if (prev)
-		jsonw_float_fmt(w, "%.3f", interval);
-	else
-		jsonw_null(w);
-	jsonw_name(w, "nodes");
-	jsonw_start_array(w);
-	for (i = 0; i < n; i++) {
-		p = prev ? &prev[i] : NULL;
-		jsonw_start_object(w);
-		jsonw_int_field(w, "node", s[i].nid);
-		jsonw_name(w, "policy");
-		js_str(w, s[i].policy);
-		jsonw_name(w, "state");
-		js_str(w, s[i].state);
-		json_kv(w, "stat", s[i].stat, s[i].nr_stat);
-		if (p)
-			json_deltas(w, "delta", s[i].stat, s[i].nr_stat,
-				    p->stat, p->nr_stat, true);
-		if (s[i].cram) {
-			json_kv(w, "cram", s[i].cram_kv, s[i].nr_cram);
-			if (p)
-				json_deltas(w, "cram_delta", s[i].cram_kv,
-					    s[i].nr_cram, p->cram_kv,
-					    p->nr_cram, false);
-		}
-		jsonw_end_object(w);
-	}
-	jsonw_end_array(w);
-	doc_end(&w);
-	return 0;
-}
-
-static int print_sample(const struct node_sample *s, int n,
-			const struct node_sample *prev, double now,
-			double interval)
-{
-	const struct node_sample *p;
-	time_t t = now;
-	char when[32];
-	int i;
-
-	if (json)
-		return json_sample(s, n, prev, now, interval);
-	if (prev || interval > 0) {
-		strftime(when, sizeof(when), "%F %T", localtime(&t));
-		if (prev)
-			printf("--- %s (+%.3f s)\n", when, interval);
-		else
-			printf("--- %s\n", when);
-	}
-	for (i = 0; i < n; i++) {
-		p = prev ? &prev[i] : NULL;
-		printf("node %d: policy %s, state %s\n", s[i].nid,
-		       *s[i].policy ? s[i].policy : "?",
-		       *s[i].state ? s[i].state : "?");
-		text_kv("  ", s[i].stat, s[i].nr_stat, p ? p->stat : NULL,
-			p ? p->nr_stat : 0, true);
-		if (!s[i].cram)
-			continue;
-		printf("  cram_emu\n");
-		text_kv("    ", s[i].cram_kv, s[i].nr_cram,
-			p ? p->cram_kv : NULL, p ? p->nr_cram : 0, false);
-	}
-	fflush(stdout);
-	return 0;
-}
-
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Wait until monotonic time DEADLINE or a signal in SIGS (blocked by the
- * caller); ppoll() unblocks them only while it waits, so none is lost.
- */
-static void wait_until(double deadline, const sigset_t *unblocked)
-{
-	struct timespec ts;
-	double left;
-
-	while (!stop) {
-		left = deadline - now_mono();
-		if (left <= 0)
-			return;
-		ts.tv_sec = (time_t)left;
-		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
-		ppoll(NULL, 0, &ts, unblocked);
-	}
-}
-
-static int cmd_stats(int argc, char **argv)
-{
-	struct node_sample *cur = NULL, *prev = NULL, *tmp;
-	int nids[MAX_NODES], n, i, j, ret;
-	double next, last = 0, t;
-	struct sigaction sa;
-	sigset_t block, old;
-	struct args a;
-
-	ret = parse_no_operand("stats", argc, argv, OPT_NODE | OPT_MONITOR,
-			       stats_usage, &a);
-	if (ret >= 0)
-		return ret;
-	n = select_nodes(a.nid, nids);
-	if (n < 0)
-		return 1;
-	if (!n) {
-		report("no private nodes\n");
-		return 1;
-	}
-	ret = 1;
-	cur = calloc(n, sizeof(*cur));
-	prev = calloc(n, sizeof(*prev));
-	if (!cur || !prev) {
-		report("stats: out of memory\n");
-		goto out;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	next = now_mono();
-	for (i = 0; !stop; i++) {
-		t = now_mono();
-		for (j = 0; j < n; j++)
-			read_sample(nids[j], &cur[j]);
-		if (print_sample(cur, n, i ? prev : NULL, now_real(),
-				 i ? t - last : a.every))
-			goto unblock;
-		if (a.every <= 0)
-			break;
-		last = t;
-		tmp = prev;
-		prev = cur;
-		cur = tmp;
-		next += a.every;
-		wait_until(next, &old);
-	}
-	ret = 0;
-unblock:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-out:
-	free(cur);
-	free(prev);
 	return ret;
 }
 

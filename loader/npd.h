@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What npd's two halves share: npd.c (start-up, reloads, signals, the
+ * event loop, metrics and logs) and npd_node.c (each node's policy, its
+ * tunables and its CRAM episodes).
+ */
+#ifndef NPD_H
+#define NPD_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <syslog.h>
+#include "npd_config.h"
+#include "npd_metrics.h"
+#include "npd_rules.h"
+
+struct npd_node {
+	int nid;
+	struct npd_node_conf *conf;	/* a node of npd.conf */
+	bool managed;			/* npd attached or adopted its policy */
+	int wm_fd;			/* the CRAM watermark file, or -1 */
+	bool wm_high;
+	struct npd_episode ep;
+	struct npd_saved saved;		/* tunables before the episode */
+	bool swapped;			/* a react swapped in this episode */
+	unsigned long long actions[NPD_NR_ACTIONS];
+};
+
+struct npd {
+	const char *path;		/* of the configuration */
+	struct npd_config *conf;
+	int nr_nodes;
+	struct npd_node *nodes;		/* NPD_MAX_NODES of them */
+	int sfd;			/* signalfd */
+	int lfd;			/* metrics socket, or -1 */
+	char *lpath;			/* where it is bound */
+	struct npd_http *http;		/* HTTP metrics, or NULL */
+	char *http_addr;		/* its address, as configured */
+	int lock_fd;			/* holds the NPD_LOCK flock */
+};
+
+static int verbose;		/* -v: npd's details; -vv: libbpf's too */
+
+extern int verbose;		/* -v: npd's details; -vv: libbpf's too */
+
+__attribute__((format(printf, 2, 3)))
+void logat(int priority, const char *fmt, ...);
+#define logmsg(fmt, ...)	logat(LOG_INFO, fmt, ##__VA_ARGS__)
+#define logwarn(fmt, ...)	logat(LOG_WARNING, fmt, ##__VA_ARGS__)
+#define logerr(fmt, ...)	logat(LOG_ERR, fmt, ##__VA_ARGS__)
+#define dbg(fmt, ...)							\
+	do {								\
+		if (verbose)						\
+			logat(LOG_DEBUG, fmt, ##__VA_ARGS__);		\
+	} while (0)
+
+static inline bool str_equal(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* npd_node.c */
+/* Everything --check checks: policies that open, private nodes, flags. */
+int check_config(const struct npd_config *c);
+void node_init(struct npd_node *n, struct npd_node_conf *nc);
+/*
+ * Give node N its configured policy: adopt the pinned one if it runs the
+ * same programs (unless FORCE_SWAP), else swap it in on the pinned link,
+ * else attach it with a pin.  A failure leaves the node as it was.
+ */
+int node_setup(struct npd_node *n, bool force_swap);
+/* What SIGTERM does, or a node leaving the configuration. */
+void node_release(struct npd_node *n, enum npd_on_exit on_exit,
+		  const char *why);
+/* Whether B needs the policy loaded again: policy, flags or globals. */
+bool load_changed(const struct npd_node_conf *a,
+		  const struct npd_node_conf *b);
+/* Whether the policy attached to node N is not the configured one. */
+bool live_differs(const struct npd_node *n);
+void swap_conf(struct npd_node_conf *a, struct npd_node_conf *b);
+/* The CRAM emulator's values of node NID. */
+int read_cram(int nid, struct npd_cram *c);
+/* Read node N's CRAM values and apply its rules. */
+void evaluate(struct npd_node *n);
+/* Watch node N's watermark if it is a CRAM node; handle a wake-up. */
+void watermark_open(struct npd_node *n);
+void watermark_event(struct npd_node *n);
+
+#endif /* NPD_H */
