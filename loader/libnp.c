@@ -137,7 +137,7 @@ out:
 const char *np_policy_dir(void)
 {
 	static char dir[PATH_MAX + 16];
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX], *slash, *base;
 	const char *env = getenv("NP_POLICY_DIR");
 	ssize_t n;
 
@@ -145,19 +145,23 @@ const char *np_policy_dir(void)
 		return env;
 	/*
 	 * In a build tree, the policies built with the binary:
-	 * build/loader/npctl -> build/bpf.  An installed binary (not in a
-	 * directory called "loader") uses the installed policies only.
+	 * build/loader/npctl and build/tests/npswap -> build/bpf.  An
+	 * installed binary (in no directory called "loader" or "tests")
+	 * uses the installed policies only.
 	 */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash && slash - exe >= 7 &&
-		    !strncmp(slash - 7, "/loader", 7)) {
+		if (slash) {
 			*slash = '\0';
-			snprintf(dir, sizeof(dir), "%s/../bpf", exe);
-			if (!access(dir, R_OK))
-				return dir;
+			base = strrchr(exe, '/');
+			if (base && (!strcmp(base, "/loader") ||
+				     !strcmp(base, "/tests"))) {
+				snprintf(dir, sizeof(dir), "%s/../bpf", exe);
+				if (!access(dir, R_OK))
+					return dir;
+			}
 		}
 	}
 	return NP_LIB_DIR;

@@ -646,7 +646,7 @@ const char *np_attach_strerror(int err)
 	case EBUSY:
 		return "the node already has a policy";
 	case EINVAL:
-		return "the policy's flags were refused (see the kernel log)";
+		return "the kernel refused it: its flags, or on a swap its node (the kernel log says which)";
 	case EOPNOTSUPP:
 		return "struct_ops maps must be attached through a link";
 	case ENOENT:
