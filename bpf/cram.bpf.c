@@ -49,6 +49,7 @@ u64 reopenings;
 u64 evacuations;
 u64 evacuated_requested;
 u64 requests_taken;		/* pages taken from evacuate_now */
+u64 requests_passed;		/* of those, pages the kernel accepted */
 u64 last_request_ns;
 struct np_user_exit_info uei;
 
@@ -81,12 +82,15 @@ static s64 use_bp(int nid)
 	return (u64)phys * 10000 / (u64)cap;
 }
 
-static void request(int nid, u64 pages)
+static int request(int nid, u64 pages)
 {
-	if (bpf_np_request(nid, NP_REQ_EVACUATE_COSTLY, pages))
-		return;
+	int ret = bpf_np_request(nid, NP_REQ_EVACUATE_COSTLY, pages);
+
+	if (ret)
+		return ret;
 	__sync_fetch_and_add(&evacuations, 1);
 	__sync_fetch_and_add(&evacuated_requested, pages);
+	return 0;
 }
 
 /* Decide admission on the current use; ask for evacuation if needed. */
@@ -120,11 +124,22 @@ static bool may_admit(int nid)
 	low *= 100;
 	evac *= 100;
 
-	/* Taken whole: a request written meanwhile waits for the next. */
+	/*
+	 * Taken whole: a request written meanwhile waits for the next.  The
+	 * kernel takes at most NP_REQUEST_MAX_PAGES per request; the rest
+	 * goes back, added to what was written meanwhile, for the next
+	 * decision.
+	 */
 	now = __atomic_exchange_n(&t->evacuate_now, 0, __ATOMIC_SEQ_CST);
+	if (now > NP_REQUEST_MAX_PAGES) {
+		__sync_fetch_and_add(&t->evacuate_now,
+				     now - NP_REQUEST_MAX_PAGES);
+		now = NP_REQUEST_MAX_PAGES;
+	}
 	if (now) {
 		__sync_fetch_and_add(&requests_taken, now);
-		request(nid, now);
+		if (!request(nid, now))
+			__sync_fetch_and_add(&requests_passed, now);
 	}
 	if (use >= evac) {
 		u64 ns = bpf_ktime_get_ns();

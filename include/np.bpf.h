@@ -134,6 +134,8 @@ extern u64 bpf_np_cgroup_id(void) __ksym;
  * up until it runs.  0, -EINVAL, or -EPERM outside a decision callback.
  */
 extern int bpf_np_request(s32 nid, enum np_request what, u64 nr_pages) __ksym;
+/* The most pages one bpf_np_request() takes: 1 GiB of 4 KiB pages. */
+#define NP_REQUEST_MAX_PAGES	(1ULL << 18)
 /*
  * Report an error: the kernel disables the policy at once, with reason and
  * msg as its exit information.  0, or -EPERM outside a decision callback.

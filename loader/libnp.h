@@ -33,13 +33,22 @@ int np_policy_set_node(struct np_policy *p, int nid);
 int np_policy_set_flags(struct np_policy *p, unsigned int flags);
 int np_policy_set_name(struct np_policy *p, const char *name);
 int np_policy_set_var(struct np_policy *p, const char *assignment);
+/*
+ * Check the tunables assignments made so far against the rules their
+ * members declare, as they would be written into a new map (zero
+ * elsewhere), without loading anything: -EINVAL with the rule broken in
+ * the message, prefixed by WHAT.  np_policy_load() checks them too.
+ */
+int np_policy_check_tunables(struct np_policy *p, const char *what);
 int np_policy_load(struct np_policy *p);
 /*
- * Whether the policy pinned for node NID runs the same programs as P:
- * the tags of its programs (from the ids in its struct_ops map) against
- * those of P, which is loaded (not attached) if it was not.  1 same, 0
- * different, or a negative errno (-ESTALE: the pin holds no policy).
- * Names say little: two builds of a policy share their 15 characters.
+ * Whether the policy pinned for node NID runs the same programs as P,
+ * configured the same: the tags of its programs (from the ids in its
+ * struct_ops map) against those of P, which is loaded (not attached) if
+ * it was not, then its read-only globals (what --set gave them) against
+ * P's.  1 same, 0 different, or a negative errno (-ESTALE: the pin holds
+ * no policy).  Names say little: two builds of a policy share their 15
+ * characters.
  */
 int np_policy_same_code(struct np_policy *p, int nid);
 /* Whether KEY is a tunable, or a tunable or integer global variable. */

@@ -64,6 +64,16 @@ __attribute__((format(printf, 1, 2)))
 void np_err(const char *fmt, ...);
 int np_read_file(const char *path, char *buf, size_t len);
 
+/* libnp_policy.c */
+/*
+ * Whether map MAP_ID is one of those the programs of the policy pinned
+ * for node NID use: 1 yes, 0 no, -ESTALE when the pin holds no policy,
+ * or another negative errno.
+ */
+int np_live_uses_map(int nid, __u32 map_id);
+/* The same policy's map called NAME: 1 and its id, 0 none, or -errno. */
+int np_live_map_named(int nid, const char *name, __u32 *map_id);
+
 /* libnp_btf.c */
 int np_field_find(const struct btf *btf, const struct btf_type *t,
 		  const char *name, struct np_field *f);

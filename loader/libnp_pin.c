@@ -429,6 +429,61 @@ int np_pin_clean(int nid)
 }
 
 /*
+ * With the pin lock held and the node's link live: a tunables pin that is
+ * not the attached policy's map (left by a crash between a swap and the
+ * move of the pin, or by a swap through another tool) is replaced by the
+ * policy's own map called "tunables", or removed if it has none.  1 if
+ * it was stale, 0 if not, or a negative errno; what it did is reported.
+ */
+static int np_tunables_pin_repair(int nid)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info), live;
+	char path[PATH_MAX];
+	int fd, ret;
+
+	np_tunables_pin_path(nid, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	memset(&info, 0, sizeof(info));
+	ret = bpf_map_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	if (!ret)
+		ret = np_live_uses_map(nid, info.id);
+	if (ret == 1 || ret == -ESTALE)
+		return 0;
+	if (ret < 0)
+		return ret;
+	ret = np_live_map_named(nid, "tunables", &live);
+	if (ret < 0)
+		return ret;
+	if (unlink(path) && errno != ENOENT) {
+		ret = -errno;
+		np_err("node %d: cannot remove the stale pin %s: %s\n", nid,
+		       path, strerror(-ret));
+		return ret;
+	}
+	if (!ret) {
+		np_err("node %d: removed the stale pin %s: the attached policy has no tunables\n",
+		       nid, path);
+		return 1;
+	}
+	fd = bpf_map_get_fd_by_id(live);
+	ret = fd < 0 ? -errno : (bpf_obj_pin(fd, path) ? -errno : 0);
+	if (fd >= 0)
+		close(fd);
+	if (ret) {
+		np_err("node %d: cannot pin the attached policy's tunables at %s: %s\n",
+		       nid, path, strerror(-ret));
+		return ret;
+	}
+	np_err("node %d: %s held another policy's tunables (map %u); now the attached policy's (map %u)\n",
+	       nid, path, info.id, live);
+	return 1;
+}
+
+/*
  * np_pin_clean() with the pin lock held; every caller has checked the
  * directory first, so nothing is removed from one that is not trusted.
  */
@@ -439,7 +494,16 @@ static int np_pin_clean_locked(int nid)
 
 	np_pin_clean_tmp(nid);
 	ret = np_pin_stale(nid, why, sizeof(why));
-	if (ret <= 0)
+	/*
+	 * The link holds the policy: its tunables pin is repaired, best
+	 * effort (np_tunables_update() refuses a stale one anyway), and the
+	 * pins are not stale.
+	 */
+	if (!ret) {
+		np_tunables_pin_repair(nid);
+		return 0;
+	}
+	if (ret < 0)
 		return ret;
 	np_pin_path(nid, path, sizeof(path));
 	np_err("node %d: removing the stale pin %s: %s\n", nid, path, why);

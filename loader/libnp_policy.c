@@ -455,6 +455,27 @@ out:
 	return ret;
 }
 
+int np_policy_check_tunables(struct np_policy *p, const char *what)
+{
+	unsigned char *val;
+	size_t i;
+	int ret;
+
+	if (!p->tun_pending)
+		return 0;
+	/* The kernel creates the map zeroed; the assignments go over it. */
+	val = calloc(1, p->tun_size);
+	if (!val)
+		return -ENOMEM;
+	for (i = 0; i < p->tun_size; i++)
+		if (p->tun_set[i])
+			val[i] = p->tun_val[i];
+	ret = np_tunables_check(what, bpf_object__btf(p->obj), p->tun_type,
+				val, p->tun_size, p->tun_set);
+	free(val);
+	return ret;
+}
+
 int np_policy_load(struct np_policy *p)
 {
 	int ret;
@@ -483,21 +504,20 @@ static int np_cmp_tag(const void *a, const void *b)
 }
 
 /*
- * The tags of the programs of the policy whose struct_ops map is MAP_ID,
- * from the program ids the kernel keeps in the map's value, into TAGS (at
- * most MAX), sorted; returns how many, or a negative errno.
+ * The ids of the programs of the policy whose struct_ops map is MAP_ID,
+ * which the kernel keeps in the map's value, into IDS (at most MAX);
+ * returns how many, or a negative errno.
  */
-static int np_live_tags(__u32 map_id, __u64 *tags, int max)
+static int np_live_prog_ids(__u32 map_id, __u32 *ids, int max)
 {
 	const struct btf_member *m, *dm;
 	const struct btf_type *vt, *ops, *mt;
-	struct bpf_prog_info pinfo;
 	struct bpf_map_info info;
-	__u32 len = sizeof(info), plen, key = 0, id;
+	__u32 len = sizeof(info), key = 0;
 	struct btf *vmlinux = NULL;
 	size_t data_off = 0;
 	void *val = NULL;
-	int fd, pfd, i, n = 0, ret;
+	int fd, i, n = 0, ret;
 	__u64 pid;
 
 	fd = bpf_map_get_fd_by_id(map_id);
@@ -542,23 +562,9 @@ static int np_live_tags(__u32 map_id, __u64 *tags, int max)
 			continue;
 		memcpy(&pid, (char *)val + data_off +
 		       btf_member_bit_offset(ops, i) / 8, sizeof(pid));
-		if (!pid)
-			continue;
-		id = pid;
-		pfd = bpf_prog_get_fd_by_id(id);
-		if (pfd < 0) {
-			ret = -errno;
-			goto out;
-		}
-		memset(&pinfo, 0, sizeof(pinfo));
-		plen = sizeof(pinfo);
-		ret = bpf_prog_get_info_by_fd(pfd, &pinfo, &plen) ? -errno : 0;
-		close(pfd);
-		if (ret)
-			goto out;
-		memcpy(&tags[n++], pinfo.tag, sizeof(tags[0]));
+		if (pid)
+			ids[n++] = pid;
 	}
-	qsort(tags, n, sizeof(tags[0]), np_cmp_tag);
 	ret = n;
 out:
 	btf__free(vmlinux);
@@ -567,19 +573,56 @@ out:
 	return ret;
 }
 
-int np_policy_same_code(struct np_policy *p, int nid)
+/* What the kernel says of program ID: its tag, its maps. */
+static int np_prog_info(__u32 id, struct bpf_prog_info *info, __u32 *maps,
+			__u32 nr_maps)
 {
-	__u64 live[16], mine[16];
-	struct bpf_link_info info;
-	struct bpf_prog_info pinfo;
-	__u32 len = sizeof(info), plen;
-	struct bpf_program *prog;
-	char path[PATH_MAX];
-	int fd, n, m = 0, ret;
+	__u32 len = sizeof(*info);
+	int fd, ret;
 
-	ret = np_policy_load(p);
-	if (ret)
-		return ret;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	memset(info, 0, sizeof(*info));
+	if (maps) {
+		info->nr_map_ids = nr_maps;
+		info->map_ids = (__u64)(unsigned long)maps;
+	}
+	ret = bpf_prog_get_info_by_fd(fd, info, &len) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The tags of the programs of the policy whose struct_ops map is MAP_ID,
+ * into TAGS (at most MAX), sorted; returns how many, or a negative errno.
+ */
+static int np_live_tags(__u32 map_id, __u64 *tags, int max)
+{
+	struct bpf_prog_info info;
+	__u32 ids[16];
+	int i, n, ret;
+
+	n = np_live_prog_ids(map_id, ids, max < 16 ? max : 16);
+	for (i = 0; i < n; i++) {
+		ret = np_prog_info(ids[i], &info, NULL, 0);
+		if (ret)
+			return ret;
+		memcpy(&tags[i], info.tag, sizeof(tags[0]));
+	}
+	if (n > 0)
+		qsort(tags, n, sizeof(tags[0]), np_cmp_tag);
+	return n;
+}
+
+/* The struct_ops map of the link pinned for node NID; -ESTALE: none. */
+static int np_live_ops_map(int nid, __u32 *map_id)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, ret;
+
 	np_pin_path(nid, path, sizeof(path));
 	fd = bpf_obj_get(path);
 	if (fd < 0)
@@ -591,7 +634,128 @@ int np_policy_same_code(struct np_policy *p, int nid)
 		return ret;
 	if (info.type != BPF_LINK_TYPE_STRUCT_OPS || !info.struct_ops.map_id)
 		return -ESTALE;
-	n = np_live_tags(info.struct_ops.map_id, live, 16);
+	*map_id = info.struct_ops.map_id;
+	return 0;
+}
+
+/*
+ * The ids of the maps that the programs of the policy pinned for node NID
+ * use, into MAPS (at most MAX, with repeats); how many, or a negative
+ * errno (-ESTALE: the pin holds no policy).
+ */
+static int np_live_maps(int nid, __u32 *maps, int max)
+{
+	__u32 ids[16], ops;
+	struct bpf_prog_info info;
+	int i, n, ret, used = 0;
+
+	ret = np_live_ops_map(nid, &ops);
+	if (ret)
+		return ret;
+	n = np_live_prog_ids(ops, ids, 16);
+	for (i = 0; i < n && used < max; i++) {
+		ret = np_prog_info(ids[i], &info, maps + used, max - used);
+		if (ret)
+			return ret;
+		used += info.nr_map_ids < (__u32)(max - used) ?
+			info.nr_map_ids : (__u32)(max - used);
+	}
+	return n < 0 ? n : used;
+}
+
+int np_live_uses_map(int nid, __u32 map_id)
+{
+	__u32 maps[128];
+	int i, n;
+
+	n = np_live_maps(nid, maps, 128);
+	for (i = 0; i < n; i++)
+		if (maps[i] == map_id)
+			return 1;
+	return n < 0 ? n : 0;
+}
+
+int np_live_map_named(int nid, const char *name, __u32 *map_id)
+{
+	struct bpf_map_info info;
+	__u32 maps[128], len;
+	int i, n, fd, ret;
+
+	n = np_live_maps(nid, maps, 128);
+	for (i = 0; i < n; i++) {
+		fd = bpf_map_get_fd_by_id(maps[i]);
+		if (fd < 0)
+			return -errno;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		ret = bpf_map_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+		close(fd);
+		if (ret)
+			return ret;
+		if (!strcmp(info.name, name)) {
+			*map_id = maps[i];
+			return 1;
+		}
+	}
+	return n < 0 ? n : 0;
+}
+
+/*
+ * Whether the read-only globals (const volatile: what --set configures)
+ * of the policy pinned for node NID hold what P's do: 1 same, 0 not, or a
+ * negative errno.  Its other data changes as it runs and is not compared.
+ */
+static int np_same_rodata(struct np_policy *p, int nid)
+{
+	const struct bpf_map *map;
+	const char *name;
+	void *live = NULL;
+	const void *mine;
+	__u32 id, key = 0;
+	size_t size, l;
+	int fd, ret = 1;
+
+	bpf_object__for_each_map(map, p->obj) {
+		name = bpf_map__name(map);
+		l = strlen(name);
+		if (l < 7 || strcmp(name + l - 7, ".rodata"))
+			continue;
+		mine = bpf_map__initial_value(map, &size);
+		if (!mine)
+			continue;
+		ret = np_live_map_named(nid, name, &id);
+		if (ret <= 0)
+			return ret;
+		fd = bpf_map_get_fd_by_id(id);
+		if (fd < 0)
+			return -errno;
+		live = calloc(1, size);
+		ret = !live ? -ENOMEM :
+		      bpf_map_lookup_elem(fd, &key, live) ? -errno :
+		      !memcmp(live, mine, size);
+		free(live);
+		close(fd);
+		if (ret <= 0)
+			return ret;
+	}
+	return ret;
+}
+
+int np_policy_same_code(struct np_policy *p, int nid)
+{
+	__u64 live[16], mine[16];
+	struct bpf_prog_info pinfo;
+	struct bpf_program *prog;
+	__u32 plen, ops;
+	int n, m = 0, ret;
+
+	ret = np_policy_load(p);
+	if (ret)
+		return ret;
+	ret = np_live_ops_map(nid, &ops);
+	if (ret)
+		return ret;
+	n = np_live_tags(ops, live, 16);
 	if (n < 0)
 		return n;
 	bpf_object__for_each_program(prog, p->obj) {
@@ -608,7 +772,9 @@ int np_policy_same_code(struct np_policy *p, int nid)
 		memcpy(&mine[m++], pinfo.tag, sizeof(mine[0]));
 	}
 	qsort(mine, m, sizeof(mine[0]), np_cmp_tag);
-	return n == m && !memcmp(live, mine, n * sizeof(live[0]));
+	if (n != m || memcmp(live, mine, n * sizeof(live[0])))
+		return 0;
+	return np_same_rodata(p, nid);
 }
 
 int np_policy_prepare(const char *policy, int nid, const char *name,

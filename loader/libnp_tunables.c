@@ -149,6 +149,26 @@ static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
 		ret = -EINVAL;
 		goto err;
 	}
+	/*
+	 * A pin left from an earlier policy (a crash between a swap and the
+	 * move of its tunables pin, a swap by another tool) would take
+	 * writes that no running program reads.
+	 */
+	ret = np_live_uses_map(nid, info.id);
+	if (ret <= 0) {
+		if (!ret)
+			np_err("node %d: the tunables pinned at %s are not those of the policy attached to the node (a stale pin: npctl attach or npd replaces it)\n",
+			       nid, path);
+		else if (ret == -ESTALE || ret == -ENOENT)
+			np_err("node %d: the tunables pinned at %s belong to no attached policy (a stale pin: npctl attach or npd replaces it)\n",
+			       nid, path);
+		else
+			np_err("node %d: cannot tell whether the tunables pinned at %s are the attached policy's: %s\n",
+			       nid, path, strerror(-ret));
+		ret = ret ? ret : -ESTALE;
+		goto err;
+	}
+	ret = 0;
 	t->btf = btf__load_from_kernel_by_id(info.btf_id);
 	if (!t->btf) {
 		ret = -errno;

@@ -136,6 +136,12 @@ static int check_reacts(const struct npd_config *c,
 					ret = -EINVAL;
 				}
 			}
+			/* The tunables as this tighten leaves them. */
+			if (!ret && np_policy_check_tunables(cur, "tighten")) {
+				logerr("%s:%d: react tighten: breaks a rule of policy %s's tunables",
+				       c->file, r->line, np_policy_name(cur));
+				ret = -EINVAL;
+			}
 			break;
 		case NPD_REACT_EVACUATE:
 			if (!np_policy_has_tunable(cur, "evacuate_now")) {
@@ -238,6 +244,11 @@ static int check_node(const struct npd_config *c,
 			       np_policy_name(p));
 			ret = -EINVAL;
 		}
+	}
+	if (!ret && np_policy_check_tunables(p, "set")) {
+		logerr("%s:%d: the set entries of [node %d] break a rule of policy %s's tunables",
+		       c->file, nc->line, nc->nid, np_policy_name(p));
+		ret = -EINVAL;
 	}
 	if (!ret)
 		ret = check_reacts(c, nc, p);
@@ -377,7 +388,7 @@ int node_setup(struct npd_node *n, bool force_swap)
 			n->managed = true;
 			return apply_sets(n, "adopted");
 		}
-		logmsg("node %d: the pinned policy %s runs other programs than %s; swapping",
+		logmsg("node %d: the pinned policy %s runs other programs or settings than %s; swapping",
 		       n->nid, name, np_policy_path(p));
 	}
 	if (pinned) {

@@ -102,6 +102,45 @@ static void test_set_tunables(void)
 		   -EINVAL);
 }
 
+/* Apply N assignments to NAME's object; np_policy_check_tunables(). */
+static int check_rules(const char *name, const char *const *sets, int n)
+{
+	struct np_policy *p;
+	char path[PATH_MAX];
+	int i, ret = 0;
+
+	if (object(name, path, sizeof(path)) || np_policy_open(path, &p))
+		return -ENOENT;
+	last_msg[0] = '\0';
+	for (i = 0; i < n && !ret; i++)
+		ret = np_policy_set_var(p, sets[i]);
+	if (!ret)
+		ret = np_policy_check_tunables(p, "set");
+	np_policy_close(p);
+	return ret;
+}
+
+static void test_tunables_rules(void)
+{
+	const char *max[] = { "high_pct=101" };
+	const char *below[] = { "high_pct=60", "low_pct=70" };
+	const char *defaults[] = { "low_pct=85" };
+	const char *fine[] = { "low_pct=70", "high_pct=90" };
+	const char *equal[] = { "high_pct=100", "low_pct=100" };
+
+	EXPECT_INT(check_rules("cram", max, 1), -EINVAL);
+	EXPECT_STR(last_msg, "set: high_pct=101: high_pct is at most 100");
+	EXPECT_INT(check_rules("cram", below, 2), -EINVAL);
+	EXPECT_STR(last_msg, "set: low_pct (70) must be below high_pct (60)");
+	/* high_pct unset means its default, 80. */
+	EXPECT_INT(check_rules("cram", defaults, 1), -EINVAL);
+	EXPECT_STR(last_msg,
+		   "set: low_pct (85) must be below high_pct (80, its default)");
+	EXPECT_INT(check_rules("cram", fine, 2), 0);
+	EXPECT_INT(check_rules("cram", equal, 2), -EINVAL);
+	EXPECT_INT(check_rules("cram", NULL, 0), 0);
+}
+
 static void test_set_globals(void)
 {
 	/* admit_verdict is an s32 variable, error_after a u32. */
@@ -151,6 +190,8 @@ int main(int argc, char **argv)
 	RUN(test_flags, "libnp: NP_OPS flags by name and number, and errors");
 	RUN(test_set_tunables,
 	    "libnp: --set of a tunable: an unsigned value of its size");
+	RUN(test_tunables_rules,
+	    "libnp: the tunables' rules checked before anything is loaded");
 	RUN(test_set_globals,
 	    "libnp: --set of a global variable: its size, signed or not");
 	RUN(test_open_errors, "libnp: objects that are not policies");

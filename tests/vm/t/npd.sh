@@ -199,6 +199,29 @@ bad "flags the device lacks" "numa_balancing" "[node $P]" \
 bad "malformed line" "bad.conf:2:" "[node $P]" "policy cram"
 bad "missing object" "/nonexistent/x.bpf.o" "[node $P]" \
 	"policy = /nonexistent/x.bpf.o"
+# --check applies the tunables' rules to set and tighten, as a start-up
+# would, without loading anything.
+checkbad() {
+	local name=$1 want=$2 out rc
+	shift 2
+	printf '%s\n' "$@" >"$run/bad.conf"
+	out=$("$NPD" --check -c "$run/bad.conf" 2>&1)
+	rc=$?
+	echo "$out" | head -n 3 | sed 's/^/#   /'
+	ok "$([ $rc = 1 ] && echo "$out" | grep -q -- "$want"; echo $?)" \
+		"npd --check, $name: exit $rc, '$want'"
+}
+checkbad "a set past a tunable's maximum" "high_pct=101: high_pct is at most 100" \
+	"[node $P]" "policy = cram" "set = high_pct=101"
+checkbad "a set that is not below another" "low_pct (70) must be below high_pct (60)" \
+	"[node $P]" "policy = cram" "set = high_pct=60" "set = low_pct=70"
+checkbad "a tighten that breaks a rule" "bad.conf:5: react tighten: breaks a rule" \
+	"[node $P]" "policy = cram" "set = low_pct=50" "min_ratio = 1.5" \
+	"react = tighten high_pct=40"
+printf '%s\n' "[node $P]" "policy = cram" "set = low_pct=50" \
+	"min_ratio = 1.5" "react = tighten high_pct=60 low_pct=40" >"$run/ok.conf"
+check "npd --check accepts the same rules kept" -- \
+	"$NPD" --check -c "$run/ok.conf"
 out=$("$NPCTL" attach nosuch --node "$P" 2>&1)
 ok "$([ $? != 0 ] && [ "$(np_sys enable_seq)" = "$seq0" ] && echo 0 || echo 1)" \
 	"npctl attach of an unknown policy fails: $out"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: a pin whose link no longer holds the node's policy (a crash between detach and unlink) is reported and replaced by npctl attach and by npd at start-up, refused by swap, removed by detach; temporary pins of dead processes are cleaned
+# description: a pin whose link no longer holds the node's policy (a crash between detach and unlink) is reported and replaced by npctl attach and by npd at start-up, refused by swap, removed by detach; a tunables pin of another policy's map is refused by tune and repaired by npd; temporary pins of dead processes are cleaned
 # device: cram
 # timeout: 300
 . "$NP_TESTS/lib.sh"
@@ -55,6 +55,48 @@ check "another stale pin" -- stale
 rc=$?
 ok "$([ $rc = 0 ] && [ ! -e "$pin" ] && [ ! -e "${pin}_tunables" ]; echo $?)" \
 	"npctl detach of a stale pin removes it and its tunables pin (exit $rc)"
+
+# A stale tunables pin: the link holds the policy, but the tunables pin
+# holds an earlier policy's map (as a crash between a swap and the move of
+# the pin would leave it).  Writes to it would reach no running program.
+map_id() {
+	"$BPFTOOL" -j map show pinned "$1" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
+}
+"$NPCTL" attach cram --node "$P" >/dev/null
+old=$(map_id "${pin}_tunables")
+"$BPFTOOL" map pin id "$old" /sys/fs/bpf/np-stalepin-keep
+"$NPCTL" swap cram --node "$P" >/dev/null
+new=$(map_id "${pin}_tunables")
+rm "${pin}_tunables"
+"$BPFTOOL" map pin id "$old" "${pin}_tunables"
+rm /sys/fs/bpf/np-stalepin-keep
+"$NPCTL" tune --node "$P" high_pct=70 >/dev/null 2>"$run/err"
+rc=$?
+ok "$([ $rc = 1 ] && [ "$old" != "$new" ] &&
+	grep -q "are not those of the policy attached to the node (a stale pin" "$run/err"; echo $?)" \
+	"npctl tune refuses another policy's tunables pin (maps $old, $new; exit $rc: $(head -c 160 "$run/err"))"
+cat >"$run/npd2.conf" <<EOF
+[global]
+on_exit = keep
+[node $P]
+policy = cram
+set = high_pct=75
+EOF
+"$NPD" -c "$run/npd2.conf" >"$run/npd2.log" 2>&1 &
+npd=$!
+for i in $(seq 100); do
+	grep -q "adopted policy cram" "$run/npd2.log" && break
+	sleep 0.2
+done
+kill -TERM "$npd"
+wait "$npd"
+sed 's/^/# /' "$run/npd2.log"
+ok "$(grep -q "held another policy's tunables (map $old); now the attached policy's (map $new)" "$run/npd2.log" &&
+	[ "$(map_id "${pin}_tunables")" = "$new" ] &&
+	[ "$("$NPCTL" tune --node "$P" | awk '$1 == "high_pct" { print $2 }')" = 75 ]; echo $?)" \
+	"npd repairs the pin when it adopts the policy, then writes its tunables through it"
+"$NPCTL" detach --node "$P" >/dev/null
 
 check "a stale pin before npd starts" -- stale
 cat >"$run/npd.conf" <<EOF

@@ -95,10 +95,26 @@ for i in $(seq 150); do
 	[ "$(tune evacuate_now)" = 0 ] && break
 	sleep 0.2
 done
-touch "$run/stop"
-wait "$decider"
 taken=$(bpf_var cram.bss requests_taken)
 left=$(tune evacuate_now)
+# A request past what the kernel takes at once (1 GiB): passed on in
+# parts, none of it dropped.
+pending=$(tune evacuate_now)
+passed0=$(bpf_var cram.bss requests_passed)
+taken1=$(bpf_var cram.bss requests_taken)
+"$NPCTL" tune --node "$P" evacuate_now=300000 >/dev/null
+for i in $(seq 300); do
+	[ "$(tune evacuate_now)" = 0 ] && break
+	sleep 0.2
+done
+passed=$(($(bpf_var cram.bss requests_passed) - passed0))
+taken2=$(($(bpf_var cram.bss requests_taken) - taken1))
+ok "$([ "$passed" = "$taken2" ] && [ "$taken2" -ge 300000 ] &&
+	[ "$taken2" -le $((300000 + pending)) ] &&
+	[ "$(tune evacuate_now)" = 0 ]; echo $?)" \
+	"evacuate_now=300000, over 1 GiB: $taken2 pages taken, $passed accepted by the kernel, $(tune evacuate_now) left"
+touch "$run/stop"
+wait "$decider"
 want=$((N * W * (W + 1) / 2))
 got=$((taken - taken0 + left))
 cat "$run"/writer*.out "$run/pct.out" "$run/pages.out" | sed 's/^/# /'
