@@ -7,7 +7,7 @@ P=$NP_NODE
 
 echo "# COMPACTION"
 trace_start node_private/np_migrate "src_nid == $P && dst_nid == $P"
-coproc FRAG { "$NP_BIN/npops" frag "$P" 128; }
+coproc FRAG { exec "$NP_BIN/npops" frag "$P" 128; }
 read -r -t 120 line <&"${FRAG[0]}"
 ok $([ "$(kv on_node "$line")" = 16384 ]; echo $?) \
 	"every other page of 128 MB left on node $P ($line)"
