@@ -256,11 +256,15 @@ $(NP_PATHS): FORCE | $(OUT)/loader
 	  echo '#define NPD_DEFAULT_CONF "$(SYSCONFDIR)/npd.conf"'; } >$@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(PATHS_ENV): $(NP_PATHS)
+# Every install path, for install.sh; rewritten only when one changes,
+# so that the unit and the man pages follow SBINDIR, DOCDIR and the rest.
+$(PATHS_ENV): FORCE
+	$(Q)mkdir -p $(@D)
 	$(Q){ echo 'SBINDIR=$(SBINDIR)'; echo 'POLICYDIR=$(POLICYDIR)'; \
 	  echo 'UNITDIR=$(UNITDIR)'; echo 'SYSCONFDIR=$(SYSCONFDIR)'; \
 	  echo 'MANDIR=$(MANDIR)'; echo 'DOCDIR=$(DOCDIR)'; \
-	  echo 'COMPLETIONDIR=$(COMPLETIONDIR)'; } >$@
+	  echo 'COMPLETIONDIR=$(COMPLETIONDIR)'; } >$@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # The unit and the man pages name the installed paths and the version.
 NP_VERSION = $(shell sed -n 's/^\#define NP_VERSION[[:space:]]*"\(.*\)"/\1/p' \
@@ -269,11 +273,11 @@ SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	-e 's|@POLICYDIR@|$(POLICYDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 	-e 's|@VERSION@|$(NP_VERSION)|g'
 
-$(NPD_UNIT): systemd/npd.service.in $(NP_PATHS) include/np_version.h
+$(NPD_UNIT): systemd/npd.service.in $(PATHS_ENV) include/np_version.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SUBST) $< >$@
 
-$(OUT)/man/%: docs/man/% $(NP_PATHS) include/np_version.h
+$(OUT)/man/%: docs/man/% $(PATHS_ENV) include/np_version.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SUBST) $< >$@
 

@@ -439,7 +439,7 @@ static int np_tunables_pin_repair(int nid)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info), live;
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
 	int fd, ret;
 
 	np_tunables_pin_path(nid, path, sizeof(path));
@@ -458,21 +458,27 @@ static int np_tunables_pin_repair(int nid)
 	ret = np_live_map_named(nid, "tunables", &live);
 	if (ret < 0)
 		return ret;
-	if (unlink(path) && errno != ENOENT) {
-		ret = -errno;
-		np_err("node %d: cannot remove the stale pin %s: %s\n", nid,
-		       path, strerror(-ret));
-		return ret;
-	}
 	if (!ret) {
+		if (unlink(path) && errno != ENOENT) {
+			ret = -errno;
+			np_err("node %d: cannot remove the stale pin %s: %s\n",
+			       nid, path, strerror(-ret));
+			return ret;
+		}
 		np_err("node %d: removed the stale pin %s: the attached policy has no tunables\n",
 		       nid, path);
 		return 1;
 	}
+	/* Pinned aside, then renamed over the stale pin: never missing. */
+	snprintf(tmp, sizeof(tmp), "%s_new%d", path, (int)getpid());
 	fd = bpf_map_get_fd_by_id(live);
-	ret = fd < 0 ? -errno : (bpf_obj_pin(fd, path) ? -errno : 0);
+	ret = fd < 0 ? -errno : (bpf_obj_pin(fd, tmp) ? -errno : 0);
 	if (fd >= 0)
 		close(fd);
+	if (!ret && rename(tmp, path)) {
+		ret = -errno;
+		unlink(tmp);
+	}
 	if (ret) {
 		np_err("node %d: cannot pin the attached policy's tunables at %s: %s\n",
 		       nid, path, strerror(-ret));

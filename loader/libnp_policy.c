@@ -708,10 +708,11 @@ int np_live_map_named(int nid, const char *name, __u32 *map_id)
 static int np_same_rodata(struct np_policy *p, int nid)
 {
 	const struct bpf_map *map;
+	struct bpf_map_info info;
 	const char *name;
 	void *live = NULL;
 	const void *mine;
-	__u32 id, key = 0;
+	__u32 id, key = 0, len;
 	size_t size, l;
 	int fd, ret = 1;
 
@@ -729,6 +730,15 @@ static int np_same_rodata(struct np_policy *p, int nid)
 		fd = bpf_map_get_fd_by_id(id);
 		if (fd < 0)
 			return -errno;
+		/* Another layout is another configuration (and too big). */
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_map_get_info_by_fd(fd, &info, &len) ||
+		    info.value_size != size) {
+			ret = 0;
+			close(fd);
+			return ret;
+		}
 		live = calloc(1, size);
 		ret = !live ? -ENOMEM :
 		      bpf_map_lookup_elem(fd, &key, live) ? -errno :

@@ -165,7 +165,8 @@ static int np_live_open(int nid, bool quiet, struct np_live_tunables *t)
 		else
 			np_err("node %d: cannot tell whether the tunables pinned at %s are the attached policy's: %s\n",
 			       nid, path, strerror(-ret));
-		ret = ret ? ret : -ESTALE;
+		/* Not -ENOENT: that would read as "no tunables pinned". */
+		ret = ret && ret != -ENOENT ? ret : -ESTALE;
 		goto err;
 	}
 	ret = 0;

@@ -96,6 +96,7 @@ static const char usage_text[] =
 "priorities instead when stderr is the journal).  Under systemd it sends\n"
 "READY=1, RELOADING=1 and STOPPING=1 notifications (Type=notify).\n";
 
+int verbose;		/* -v: npd's details; -vv: libbpf's too */
 
 /*
  * Logs: one line per event on stderr.  Under systemd, when stderr is the
@@ -352,9 +353,14 @@ static char *http_text(void *arg, size_t *len)
 	return text;
 }
 
+/*
+ * libmicrohttpd's own messages (a refused connection, a malformed
+ * request): what a remote client causes, so at debug level only.  npd's
+ * own failures (cannot listen) are logged as errors by http_listen().
+ */
 static void http_log(void *arg, const char *line)
 {
-	logerr("http: %s", line);
+	dbg("http: %s", line);
 }
 
 static int http_listen(struct npd *d, const struct npd_config *c)
@@ -518,15 +524,7 @@ static int startup(struct npd *d)
 	d->nr_nodes = d->conf->nr_nodes;
 	for (i = 0; i < d->nr_nodes; i++)
 		node_init(&d->nodes[i], &d->conf->nodes[i]);
-	for (i = 0; i < d->nr_nodes; i++) {
-		ret = node_setup(&d->nodes[i], false);
-		if (ret) {
-			logerr("node %d cannot be set up; exiting",
-			       d->nodes[i].nid);
-			return ret;
-		}
-		watermark_open(&d->nodes[i]);
-	}
+	/* Listeners first: one that cannot listen exits before any node. */
 	if (d->conf->metrics) {
 		ret = metrics_listen(d, d->conf->metrics);
 		if (ret)
@@ -537,6 +535,15 @@ static int startup(struct npd *d)
 		if (ret)
 			return ret;
 	}
+	for (i = 0; i < d->nr_nodes; i++) {
+		ret = node_setup(&d->nodes[i], false);
+		if (ret) {
+			logerr("node %d cannot be set up; exiting",
+			       d->nodes[i].nid);
+			return ret;
+		}
+		watermark_open(&d->nodes[i]);
+	}
 	logmsg("running: %d node%s, on_exit %s", d->nr_nodes,
 	       d->nr_nodes == 1 ? "" : "s",
 	       d->conf->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
@@ -545,7 +552,6 @@ static int startup(struct npd *d)
 	return 0;
 }
 
-/* Handle the pending signals; 1 when npd is to exit. */
 /*
  * One npd per machine: policies, pins and tunables are global, and a
  * second npd would adopt the first one's nodes and, on exit, detach them.
@@ -618,6 +624,7 @@ static void notify(const struct npd *d, const char *state)
 		   "detach" : "keep");
 }
 
+/* Handle the pending signals; 1 when npd is to exit. */
 static int signals(struct npd *d)
 {
 	struct signalfd_siginfo si;

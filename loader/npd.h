@@ -39,8 +39,6 @@ struct npd {
 	int lock_fd;			/* holds the NPD_LOCK flock */
 };
 
-static int verbose;		/* -v: npd's details; -vv: libbpf's too */
-
 extern int verbose;		/* -v: npd's details; -vv: libbpf's too */
 
 __attribute__((format(printf, 2, 3)))

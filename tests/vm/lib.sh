@@ -249,7 +249,6 @@ push_down_and_write() {
 	echo "$res"
 }
 
-# np_metrics SOCKET: what npd serves on its metrics socket.
 # pfns PID ADDR LEN: the page frame number of each page of PID's range
 # [ADDR, ADDR + LEN), one per line, from /proc/PID/pagemap (root sees real
 # PFNs); "-" for a page that is not present.
@@ -265,6 +264,7 @@ for (e,) in struct.iter_unpack("<Q", data):
 EOF
 }
 
+# np_metrics SOCKET: what npd serves on its metrics socket.
 np_metrics() {
 	python3 - "$1" <<'EOF'
 import socket, sys

@@ -93,7 +93,9 @@ if [ "$strict" = strict ]; then
 		mount -o remount,bind,rw "$p"
 	done
 fi
-[ "$cg" = yes ] && mount -o remount,bind,ro /sys/fs/cgroup 2>/dev/null
+if [ "$cg" = yes ] && mountpoint -q /sys/fs/cgroup; then
+	mount -o remount,bind,ro /sys/fs/cgroup
+fi
 umask "${umask_:-0022}"
 args=(--bounding-set="-all${caps:+,$caps}")
 [ "$nnp" = yes ] && args+=(--no-new-privs)

@@ -93,6 +93,7 @@ kill -TERM "$npd"
 wait "$npd"
 sed 's/^/# /' "$run/npd2.log"
 ok "$(grep -q "held another policy's tunables (map $old); now the attached policy's (map $new)" "$run/npd2.log" &&
+	grep -q "adopted policy cram" "$run/npd2.log" &&
 	[ "$(map_id "${pin}_tunables")" = "$new" ] &&
 	[ "$("$NPCTL" tune --node "$P" | awk '$1 == "high_pct" { print $2 }')" = 75 ]; echo $?)" \
 	"npd repairs the pin when it adopts the policy, then writes its tunables through it"
