@@ -16,7 +16,7 @@ test=$1 out=$2 bin=$3 tmo=$4 claim=${5:-claim} leaks=${6:-}
 here=$(dirname "$(readlink -f "$0")")
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-export NP_BIN=$bin NP_OUT=$out NP_TESTS=$here
+export NP_BIN=$bin NP_OUT=$out NP_TESTS=$here NP_SLOW=${NP_SLOW:-1}
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 if [ -n "$leaks" ]; then

@@ -264,6 +264,50 @@ for (e,) in struct.iter_unpack("<Q", data):
 EOF
 }
 
+# wait_grep REGEX FILE [SECONDS]: wait until FILE has a line matching the
+# extended REGEX, at most SECONDS (30) times NP_SLOW (the debug kernel's
+# factor); fails if it does not come.
+wait_grep() {
+	local i
+	for i in $(seq $((${3:-30} * ${NP_SLOW:-1} * 5))); do
+		grep -qE -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# npd_start CONF LOG REGEX: start npd on CONF with its output in LOG and
+# wait for REGEX there; NPD_PID is its pid.  Fails if REGEX does not come.
+npd_start() {
+	"$NP_BIN/../loader/npd" -c "$1" >"$2" 2>&1 &
+	NPD_PID=$!
+	wait_grep "$3" "$2"
+}
+
+# notify_listen SOCKET OUT: receive sd_notify(3) datagrams on the unix
+# SOCKET (in /run: 9p has no sockets), one line per message in OUT ("|"
+# for its newlines), in the background; NOTIFY_PID is the listener.
+notify_listen() {
+	local i
+	rm -f "$1" "$2"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "w").close()
+while True:
+    m = s.recv(4096).decode()
+    with open(sys.argv[2], "a") as f:
+        f.write(m.replace("\n", "|") + "\n")
+' "$1" "$2" &
+	NOTIFY_PID=$!
+	for i in $(seq 50); do
+		[ -S "$1" ] && [ -e "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # np_metrics SOCKET: what npd serves on its metrics socket.
 np_metrics() {
 	python3 - "$1" <<'EOF'

@@ -155,7 +155,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "$here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
+		--exec "env NP_SLOW=$slow $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }

@@ -48,26 +48,10 @@ ok $? "man npd.conf finds the installed page"
 
 # sd_notify(3) datagrams, one line per message.
 sock=/run/npd-install-notify.sock
-rm -f "$sock" "$run/notify"
-$PY -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2], "w").close()
-while True:
-    m = s.recv(4096).decode()
-    with open(sys.argv[2], "a") as f:
-        f.write(m.replace("\n", "|") + "\n")
-' "$sock" "$run/notify" &
-listener=$!
-for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+notify_listen "$sock" "$run/notify"
+listener=$NOTIFY_PID
 wait_msg() {
-	local i
-	for i in $(seq 150); do
-		grep -qE "$1" "$run/notify" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
+	wait_grep "$1" "$run/notify"
 }
 
 mountpoint -q /sys/fs/bpf || mount -t bpf -o mode=0700 bpf /sys/fs/bpf

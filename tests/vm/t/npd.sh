@@ -47,13 +47,10 @@ tune() {
 	"$NPCTL" tune --node "$P" | awk -v k="$1" '$1 == k { print $2 }'
 }
 
+# wait_log REGEX: wait for REGEX (extended; these are plain words) in
+# npd's log.
 wait_log() {
-	local i
-	for i in $(seq 100); do
-		grep -q -- "$1" "$run/npd.log" && return 0
-		sleep 0.2
-	done
-	return 1
+	wait_grep "$1" "$run/npd.log" 20
 }
 
 conf "$run/good.conf"

@@ -25,16 +25,9 @@ import json, sys; print(json.load(sys.stdin)["map_id"])') || return 1
 import json, sys; print(json.load(sys.stdin)["name"])'
 }
 
-# npd_until REGEX LOG: start npd, wait for REGEX in LOG; NPD_PID.
+# npd_until REGEX LOG: start npd on npd.conf, wait for REGEX in LOG.
 npd_until() {
-	local i
-	"$NPD" -c "$run/npd.conf" >"$2" 2>&1 &
-	NPD_PID=$!
-	for i in $(seq 150); do
-		grep -qE "$1" "$2" && return 0
-		sleep 0.2
-	done
-	return 1
+	npd_start "$run/npd.conf" "$2" "$1"
 }
 
 check "attach np_samename, whose policy is also named minimal" -- \

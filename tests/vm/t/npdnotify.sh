@@ -26,28 +26,12 @@ ok "$([ $rc = 0 ] && [ "$out" = "npd: $run/npd.conf: valid, 1 node" ] &&
 
 # A listener for sd_notify(3) datagrams, one line per message ("|" for
 # newlines), in /run (the output directory is 9p: no sockets there).
-rm -f "$sock" /run/npd-notify.out
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-open(sys.argv[2], "w").close()
-while True:
-    m = s.recv(4096).decode()
-    with open(sys.argv[2], "a") as f:
-        f.write(m.replace("\n", "|") + "\n")
-' "$sock" /run/npd-notify.out &
-listener=$!
-for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+notify_listen "$sock" /run/npd-notify.out
+listener=$NOTIFY_PID
 
 # wait_msg REGEX: wait for a notification matching REGEX.
 wait_msg() {
-	local i
-	for i in $(seq 150); do
-		grep -qE "$1" /run/npd-notify.out && return 0
-		sleep 0.2
-	done
-	return 1
+	wait_grep "$1" /run/npd-notify.out
 }
 
 # stderr is a file whose device and inode JOURNAL_STREAM names.

@@ -107,14 +107,9 @@ on_exit = detach
 [node $P]
 policy = cram
 EOF
-"$NPD" -c "$run/npd.conf" >"$run/npd1.log" 2>&1 &
-npd1=$!
-for i in $(seq 100); do
-	grep -q "adopted policy cram" "$run/npd1.log" && break
-	sleep 0.2
-done
-ok "$(grep -q "adopted policy cram" "$run/npd1.log"; echo $?)" \
-	"the first npd adopts the pinned policy"
+npd_start "$run/npd.conf" "$run/npd1.log" "adopted policy cram"
+ok $? "the first npd adopts the pinned policy"
+npd1=$NPD_PID
 timeout 30 "$NPD" -c "$run/npd.conf" >"$run/npd2.log" 2>&1
 rc=$?
 ok "$([ $rc = 1 ] &&
@@ -127,14 +122,9 @@ kill -TERM "$npd1"
 wait "$npd1"
 ok $? "the first npd exits on SIGTERM"
 check "on_exit = detach: the node has no policy" -- wait_state none
-"$NPD" -c "$run/npd.conf" >"$run/npd3.log" 2>&1 &
-npd3=$!
-for i in $(seq 100); do
-	grep -q "attached policy cram" "$run/npd3.log" && break
-	sleep 0.2
-done
-ok "$(grep -q "attached policy cram" "$run/npd3.log"; echo $?)" \
-	"once it is gone, a new npd takes the lock and attaches"
+npd_start "$run/npd.conf" "$run/npd3.log" "attached policy cram"
+ok $? "once it is gone, a new npd takes the lock and attaches"
+npd3=$NPD_PID
 kill -TERM "$npd3"
 wait "$npd3"
 wait_state none

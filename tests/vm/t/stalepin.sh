@@ -83,14 +83,9 @@ on_exit = keep
 policy = cram
 set = high_pct=75
 EOF
-"$NPD" -c "$run/npd2.conf" >"$run/npd2.log" 2>&1 &
-npd=$!
-for i in $(seq 100); do
-	grep -q "adopted policy cram" "$run/npd2.log" && break
-	sleep 0.2
-done
-kill -TERM "$npd"
-wait "$npd"
+npd_start "$run/npd2.conf" "$run/npd2.log" "adopted policy cram"
+kill -TERM "$NPD_PID"
+wait "$NPD_PID"
 sed 's/^/# /' "$run/npd2.log"
 ok "$(grep -q "held another policy's tunables (map $old); now the attached policy's (map $new)" "$run/npd2.log" &&
 	grep -q "adopted policy cram" "$run/npd2.log" &&
@@ -107,12 +102,8 @@ on_exit = detach
 [node $P]
 policy = cram
 EOF
-"$NPD" -c "$run/npd.conf" >"$run/npd.log" 2>&1 &
-npd=$!
-for i in $(seq 100); do
-	grep -q "attached policy cram" "$run/npd.log" && break
-	sleep 0.2
-done
+npd_start "$run/npd.conf" "$run/npd.log" "attached policy cram"
+npd=$NPD_PID
 ok "$(grep -q "removing the stale pin $pin" "$run/npd.log" &&
 	grep -q "attached policy cram" "$run/npd.log" && kill -0 "$npd" &&
 	[ "$(np_sys state)" = enabled ]; echo $?)" \
