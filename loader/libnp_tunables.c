@@ -69,6 +69,17 @@ static unsigned long long np_mem_load(void *mem, const struct np_field *f)
 	return __atomic_load_n((__u64 *)p, __ATOMIC_SEQ_CST);
 }
 
+/* Store V into P, or add it (ADD), atomically, as type T. */
+#define NP_MEM_STORE(T, p, v, add)					\
+	do {								\
+		if (add)						\
+			__atomic_fetch_add((T *)(p), (T)(v),		\
+					   __ATOMIC_SEQ_CST);		\
+		else							\
+			__atomic_store_n((T *)(p), (T)(v),		\
+					 __ATOMIC_SEQ_CST);		\
+	} while (0)
+
 static void np_mem_store(void *mem, const struct np_field *f,
 			 unsigned long long v, bool add)
 {
@@ -76,28 +87,16 @@ static void np_mem_store(void *mem, const struct np_field *f,
 
 	switch (f->size) {
 	case 1:
-		if (add)
-			__atomic_fetch_add((__u8 *)p, v, __ATOMIC_SEQ_CST);
-		else
-			__atomic_store_n((__u8 *)p, v, __ATOMIC_SEQ_CST);
+		NP_MEM_STORE(__u8, p, v, add);
 		break;
 	case 2:
-		if (add)
-			__atomic_fetch_add((__u16 *)p, v, __ATOMIC_SEQ_CST);
-		else
-			__atomic_store_n((__u16 *)p, v, __ATOMIC_SEQ_CST);
+		NP_MEM_STORE(__u16, p, v, add);
 		break;
 	case 4:
-		if (add)
-			__atomic_fetch_add((__u32 *)p, v, __ATOMIC_SEQ_CST);
-		else
-			__atomic_store_n((__u32 *)p, v, __ATOMIC_SEQ_CST);
+		NP_MEM_STORE(__u32, p, v, add);
 		break;
 	default:
-		if (add)
-			__atomic_fetch_add((__u64 *)p, v, __ATOMIC_SEQ_CST);
-		else
-			__atomic_store_n((__u64 *)p, v, __ATOMIC_SEQ_CST);
+		NP_MEM_STORE(__u64, p, v, add);
 		break;
 	}
 }
