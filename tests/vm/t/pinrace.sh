@@ -50,7 +50,10 @@ for r in $(seq $rounds); do
 		 "detach" "tune high_pct=70"; do
 		set -- $c
 		case "$1" in
-		attach|swap) cmd=("$NPCTL" "$1" "$2" --node "$P") ;;
+		# minimal asks for every flag by default; cram_emu's device
+		# lacks some of them.
+		attach|swap) cmd=("$NPCTL" "$1" "$2" --node "$P")
+			[ "$2" = minimal ] && cmd+=(--flags migration,mempolicy) ;;
 		detach) cmd=("$NPCTL" detach --node "$P") ;;
 		tune) cmd=("$NPCTL" tune --node "$P" "$2") ;;
 		esac
