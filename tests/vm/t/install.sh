@@ -112,7 +112,9 @@ curl -s -o /dev/null --max-time 20 http://127.0.0.1:9464/metrics
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 exec 7<&-
-ok "$([ $rc = 0 ] && [ $ms -lt 2000 ]; echo $?)" \
+# A server that waited on the silent client would answer only when its
+# 5 s idle timeout closed it; under TCG and load a scrape takes 0.5-2.3 s.
+ok "$([ $rc = 0 ] && [ $ms -lt 4000 ]; echo $?)" \
 	"a silent connection does not stall another scrape (${ms} ms)"
 
 # SIGHUP (ExecReload) with the HTTP address moved.
