@@ -51,9 +51,9 @@ for r in $(seq $rounds); do
 		set -- $c
 		case "$1" in
 		# minimal asks for every flag by default; cram_emu's device
-		# lacks some of them.
+		# has only migration, demotion, protect_write and reclaim.
 		attach|swap) cmd=("$NPCTL" "$1" "$2" --node "$P")
-			[ "$2" = minimal ] && cmd+=(--flags migration,mempolicy) ;;
+			[ "$2" = minimal ] && cmd+=(--flags migration) ;;
 		detach) cmd=("$NPCTL" detach --node "$P") ;;
 		tune) cmd=("$NPCTL" tune --node "$P" "$2") ;;
 		esac
