@@ -48,15 +48,12 @@ u64 closings;
 u64 reopenings;
 u64 evacuations;
 u64 evacuated_requested;
-u64 requests_taken;		/* pages taken from evacuate_now */
-u64 requests_passed;		/* of those, pages the kernel accepted */
+u64 requests_passed;		/* pages of evacuate_now the kernel accepted */
+u64 requests_busy;		/* parts of evacuate_now refused for now */
 u64 last_request_ns;
-u64 last_chunk_ns;		/* when a full-size request was passed */
 struct np_user_exit_info uei;
 
 #define REQUEST_INTERVAL_NS	(10 * 1000 * 1000ULL)
-/* After a request of NP_REQUEST_MAX_PAGES, the time its work item has. */
-#define CHUNK_INTERVAL_NS	(100 * 1000 * 1000ULL)
 
 static u32 or_default(u32 val, u32 def)
 {
@@ -128,26 +125,24 @@ static bool may_admit(int nid)
 	evac *= 100;
 
 	/*
-	 * Taken whole: a request written meanwhile waits for the next.  The
-	 * kernel takes at most NP_REQUEST_MAX_PAGES per request, and holds
-	 * at most that much until its work item runs (it drops the excess
-	 * without saying so): the rest of a bigger request goes back into
-	 * evacuate_now, and nothing more is taken for CHUNK_INTERVAL_NS.
+	 * Taken whole, so that a request written meanwhile waits for the
+	 * next decision.  The kernel holds at most NP_REQUEST_MAX_PAGES until
+	 * its work item takes them, and refuses whole (-EBUSY) a request
+	 * that does not fit: what it did not accept goes back into
+	 * evacuate_now, for a later decision to pass on.
 	 */
-	if (bpf_ktime_get_ns() - last_chunk_ns >= CHUNK_INTERVAL_NS) {
-		now = __atomic_exchange_n(&t->evacuate_now, 0,
-					  __ATOMIC_SEQ_CST);
-		if (now > NP_REQUEST_MAX_PAGES) {
-			__sync_fetch_and_add(&t->evacuate_now,
-					     now - NP_REQUEST_MAX_PAGES);
-			now = NP_REQUEST_MAX_PAGES;
-			last_chunk_ns = bpf_ktime_get_ns();
+	now = __atomic_exchange_n(&t->evacuate_now, 0, __ATOMIC_SEQ_CST);
+	if (now) {
+		u64 part = now < NP_REQUEST_MAX_PAGES ? now :
+			   NP_REQUEST_MAX_PAGES;
+
+		if (request(nid, part)) {
+			__sync_fetch_and_add(&requests_busy, 1);
+			part = 0;
 		}
-		if (now) {
-			__sync_fetch_and_add(&requests_taken, now);
-			if (!request(nid, now))
-				__sync_fetch_and_add(&requests_passed, now);
-		}
+		__sync_fetch_and_add(&requests_passed, part);
+		if (now > part)
+			__sync_fetch_and_add(&t->evacuate_now, now - part);
 	}
 	if (use >= evac) {
 		u64 ns = bpf_ktime_get_ns();

@@ -28,6 +28,20 @@
 #define NP_BPF_H
 
 #include "vmlinux.h"
+
+/* The errors the kfuncs return (vmlinux.h has no macros). */
+#ifndef EPERM
+#define EPERM		1
+#endif
+#ifndef EBUSY
+#define EBUSY		16
+#endif
+#ifndef EINVAL
+#define EINVAL		22
+#endif
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP	95
+#endif
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "np_common.h"
@@ -130,11 +144,13 @@ extern s64 bpf_np_device_counter(s32 nid, enum np_dev_counter which) __ksym;
 extern u64 bpf_np_cgroup_id(void) __ksym;
 /*
  * Ask for nr_pages (1 to 1 GiB worth) to be evacuated or demoted off the
- * node, later, by a work item (evacuate_target() says where); requests add
- * up until it runs.  0, -EINVAL, or -EPERM outside a decision callback.
+ * node, later, by a work item (evacuate_target() says where).  Requests of
+ * one kind add up until the work item takes them; one that would take them
+ * past 1 GiB worth is refused whole with -EBUSY (ask again later).  0,
+ * -EBUSY, -EINVAL, or -EPERM outside a decision callback.
  */
 extern int bpf_np_request(s32 nid, enum np_request what, u64 nr_pages) __ksym;
-/* The most pages one bpf_np_request() takes: 1 GiB of 4 KiB pages. */
+/* The most pages bpf_np_request() holds of one kind: 1 GiB of 4 KiB pages. */
 #define NP_REQUEST_MAX_PAGES	(1ULL << 18)
 /*
  * Report an error: the kernel disables the policy at once, with reason and

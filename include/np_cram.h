@@ -24,7 +24,8 @@
  * reopens below low_pct; above evacuate_pct the policy asks for
  * evacuate_pages of the folios that compress worst to be moved off.
  * evacuate_now is a request (see NP_TUNABLE_REQUEST): each write adds
- * pages, the policy takes them all on its next decision.  libnp refuses
+ * pages, the policy passes them on to the kernel on its next decisions,
+ * 1 GiB worth at a time when the kernel has room for them.  libnp refuses
  * what breaks the rules; the policy ignores it (uses the defaults).
  */
 struct np_cram_tunables {

@@ -8,7 +8,8 @@
  * NP_DENY, or anything else to test the kernel's handling of invalid
  * verdicts); error_after > 0 calls bpf_np_error() from the admit call of
  * that number; request_pages > 0 asks, from the first admit call, for
- * that many pages to be moved off the node (request_what);
+ * that many pages to be moved off the node (request_what), request_times
+ * times in a row (1 if unset, 8 at most);
  * evacuate_to is what evacuate_target answers (NP_NO_NODE: the
  * kernel's choice); init_ret is what init returns; init_uaddr and
  * exit_uaddr, when set, make init and exit read a string from that
@@ -24,6 +25,7 @@ const volatile s32 migrate_verdict = NP_ALLOW;
 const volatile u32 error_after;
 const volatile u64 request_pages;
 const volatile u32 request_what;
+const volatile u32 request_times;
 const volatile s32 evacuate_to = NP_NO_NODE;
 const volatile s32 init_ret;
 const volatile u64 init_uaddr, exit_uaddr;
@@ -44,6 +46,8 @@ s64 free_pages, used_pages, managed_pages;
 s64 logical_bytes, physical_bytes, capacity_bytes;
 u64 cgroup_id;
 s32 request_ret = 1, error_ret = 1;
+/* Of the requests of the first admit call: accepted, refused with EBUSY. */
+u32 request_ok, request_busy;
 struct np_user_exit_info uei;
 
 static void check_nid(int nid)
@@ -64,8 +68,18 @@ int NP_CALLBACK(testpol_admit, int nid, gfp_t gfp, unsigned int order)
 	physical_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_BYTES);
 	capacity_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_CAPACITY);
 	cgroup_id = bpf_np_cgroup_id();
-	if (request_pages && n == 1)
-		request_ret = bpf_np_request(nid, request_what, request_pages);
+	if (request_pages && n == 1) {
+		u32 i, times = request_times ? request_times : 1;
+
+		for (i = 0; i < times && i < 8; i++) {
+			request_ret = bpf_np_request(nid, request_what,
+						     request_pages);
+			if (!request_ret)
+				request_ok++;
+			else if (request_ret == -EBUSY)
+				request_busy++;
+		}
+	}
 	if (error_after && n == error_after)
 		error_ret = bpf_np_error(nid, 4242, "np_testpol: error_after reached");
 	return admit_verdict;

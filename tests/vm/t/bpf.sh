@@ -340,6 +340,24 @@ ok "$([ "$(np_exit kind)" = error ] && [ "$(np_exit reason)" = 7 ] &&
 ok "$([ "$ev_near" -ge 768 ] && echo 0 || echo 1)" \
 	"the evacuation went on to the nearest node: node 0 got $ev_near pages, node 1 $ev_far"
 check "detach" -- "$NPCTL" detach --node "$N"
+
+echo "# bpf_np_request past 1 GiB pending"
+# Four requests of 1 GiB in a row from one callback: the first fits, the
+# next find it still pending (the work item has had no time to take it)
+# and are refused whole; the kernel counts only what it accepted.
+kreq0=$(np_stat move_requested)
+check "attach np_testpol asking four times for 262144 pages" -- \
+	"$NPCTL" attach np_testpol --node "$N" --set request_pages=262144 \
+	--set request_what=0 --set request_times=4
+fault 1 >/dev/null
+rok=$(bpf_var np_testp.bss request_ok)
+rbusy=$(bpf_var np_testp.bss request_busy)
+kreq=$(($(np_stat move_requested) - kreq0))
+ok "$([ "$rok" -ge 1 ] && [ "$rbusy" -ge 1 ] &&
+	[ $((rok + rbusy)) = 4 ] && [ "$kreq" = $((rok * 262144)) ] &&
+	echo 0 || echo 1)" \
+	"bpf_np_request: $rok of 4 accepted, $rbusy refused with -EBUSY; the kernel counted $kreq pages requested"
+check "detach" -- "$NPCTL" detach --node "$N"
 pkill -f "npops hold" 2>/dev/null
 echo $$ >/sys/fs/cgroup/cgroup.procs
 
