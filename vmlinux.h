@@ -14381,7 +14381,8 @@ enum np_stat_item {
 	NP_STAT_REQUESTED = 12,
 	NP_STAT_EVACUATED = 13,
 	NP_STAT_DEMOTED = 14,
-	NR_NP_STAT_ITEMS = 15,
+	NP_STAT_DEVICE_ALERTS = 15,
+	NR_NP_STAT_ITEMS = 16,
 };
 
 enum np_verdict {
@@ -71607,6 +71608,8 @@ struct node_private {
 	atomic_long_t requested[3];
 	struct work_struct request_work;
 	long unsigned int request_cursor;
+	int dev_alert;
+	struct kernfs_node *alert_kn;
 };
 
 struct nodemask_scratch {
@@ -71628,7 +71631,7 @@ struct notification {
 };
 
 struct np_stats {
-	long unsigned int items[15];
+	long unsigned int items[16];
 };
 
 struct np_test_node {

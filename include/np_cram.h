@@ -38,7 +38,4 @@ struct np_cram_tunables {
 	__u64 evacuate_now NP_TUNABLE_REQUEST;
 };
 
-/* Where the CRAM emulator (cram_emu) shows each node it drives. */
-#define NP_CRAM_SYSFS		"/sys/kernel/cram_emu/node%d"
-
 #endif /* NP_CRAM_H */

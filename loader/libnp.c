@@ -29,7 +29,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
-#include "np_cram.h"
 #include "libnp.h"
 #include "libnp_internal.h"
 #include "np_paths.h"
@@ -267,33 +266,77 @@ int np_private_nodes(int *nids, int max)
 	return n;
 }
 
-const char *const np_cram_files[] = {
-	"logical_capacity", "physical_capacity", "logical_bytes",
-	"physical_bytes", "peak_physical_bytes", "ratio", "low_watermark",
-	"high_watermark", "watermark", "overflow_events", "watermark_events",
-	NULL,
-};
-
-int np_cram_path(int nid, const char *file, char *buf, size_t len)
+int np_node_path(int nid, const char *file, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, NP_CRAM_SYSFS "%s%s", nid, file ? "/" : "",
-			 file ? file : "");
+	int n = snprintf(buf, len, NP_SYSFS_NODE "/%s", nid, file);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-bool np_cram_node(int nid)
+int np_device_counters_parse(char *text, struct np_device_counters *c)
 {
-	char path[PATH_MAX];
+	static const struct {
+		const char *name;
+		size_t off;
+	} names[] = {
+		{ "logical_bytes",
+		  offsetof(struct np_device_counters, logical_bytes) },
+		{ "physical_bytes",
+		  offsetof(struct np_device_counters, physical_bytes) },
+		{ "physical_capacity",
+		  offsetof(struct np_device_counters, physical_capacity) },
+	};
+	char *line, *save, *val, *end;
+	unsigned long long v;
+	unsigned int i, found = 0;
 
-	np_cram_path(nid, NULL, path, sizeof(path));
-	return !access(path, F_OK);
+	memset(c, 0, sizeof(*c));
+	/* "name value" lines; counters this library does not know are skipped. */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		val = strchr(line, ' ');
+		if (!val)
+			return -EINVAL;
+		*val++ = '\0';
+		errno = 0;
+		v = strtoull(val, &end, 10);
+		if (*val < '0' || *val > '9' || *end || errno)
+			return -EINVAL;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			if (strcmp(line, names[i].name))
+				continue;
+			*(unsigned long long *)((char *)c + names[i].off) = v;
+			found |= 1U << i;
+		}
+	}
+	if (!found)
+		return -ENODATA;
+	return found == 7 ? 0 : -EINVAL;
 }
 
-int np_cram_read(int nid, const char *file, char *buf, size_t len)
+int np_device_counters(int nid, struct np_device_counters *c)
 {
-	char path[PATH_MAX];
+	char buf[1024];
+	int ret;
 
-	np_cram_path(nid, file, path, sizeof(path));
-	return np_read_file(path, buf, len);
+	memset(c, 0, sizeof(*c));
+	ret = np_node_read(nid, "device_counters", buf, sizeof(buf));
+	return ret ? ret : np_device_counters_parse(buf, c);
+}
+
+int np_device_alert(int nid, bool *high)
+{
+	char buf[32];
+	int ret;
+
+	ret = np_node_read(nid, "device_alert", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (!strcmp(buf, "high"))
+		*high = true;
+	else if (!strcmp(buf, "normal"))
+		*high = false;
+	else
+		return -EINVAL;
+	return 0;
 }

@@ -120,14 +120,24 @@ int np_tunables_get(int nid, const char *key, unsigned long long *val);
 int np_tunables_dump(int nid, np_tunable_fn fn, void *arg);
 
 /*
- * The CRAM emulator's directory of node NID (NP_CRAM_SYSFS): whether the
- * node has one, the path of FILE in it (NULL: the directory), reading it.
- * np_cram_files lists its files, NULL-terminated.
+ * The device behind private node NID, from nodeN/private/, whatever its
+ * kind: np_device_counters() reads the counters it reports
+ * (device_counters), -ENODATA if it reports none, -EINVAL if the file
+ * lacks one of them or is malformed (np_device_counters_parse() parses
+ * such a file's TEXT, which it changes); np_device_alert() reads
+ * whether it asks for memory to be moved off the node (device_alert, which
+ * poll(2) wakes on a change: np_node_path() names it).
  */
-extern const char *const np_cram_files[];
-bool np_cram_node(int nid);
-int np_cram_path(int nid, const char *file, char *buf, size_t len);
-int np_cram_read(int nid, const char *file, char *buf, size_t len);
+struct np_device_counters {
+	unsigned long long logical_bytes;	/* data the node holds */
+	unsigned long long physical_bytes;	/* device memory it takes */
+	unsigned long long physical_capacity;	/* device memory in all */
+};
+int np_device_counters(int nid, struct np_device_counters *c);
+int np_device_counters_parse(char *text, struct np_device_counters *c);
+int np_device_alert(int nid, bool *high);
+/* The path of nodeN/private/FILE. */
+int np_node_path(int nid, const char *file, char *buf, size_t len);
 
 /* Private nodes: ids into NIDS (at most MAX); returns how many. */
 int np_private_nodes(int *nids, int max);

@@ -25,7 +25,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "np_common.h"
-#include "np_cram.h"
 #include "libnp.h"
 #include "libnp_internal.h"
 #include "np_paths.h"

@@ -191,8 +191,8 @@ const char stats_usage[] =
 "usage: npctl [-j|-p] stats [--node N] [--monitor SECONDS]\n"
 "\n"
 "Print the counters of each private node (nodeN/private/stat), its\n"
-"policy and state, and for a node driven by the CRAM emulator the\n"
-"emulator's values (/sys/kernel/cram_emu/nodeN).\n"
+"policy and state, and what its device reports: its name, counters and\n"
+"alert (nodeN/private/device, device_counters, device_alert).\n"
 "\n"
 "  -n, --node N        only node N\n"
 "  -m, --monitor SECONDS\n"
@@ -202,9 +202,10 @@ const char stats_usage[] =
 JSON_HELP("one document per sample, on one line (JSON Lines):\n"
 "                      {\"version\":V,\"time\":T,\"interval\":S,\n"
 "                      \"nodes\":[{\"node\":N,\"policy\":P,\"state\":S,\n"
-"                      \"stat\":{...},\"delta\":{...},\"cram\":{...},\n"
-"                      \"cram_delta\":{...}},...]}  (interval and the\n"
-"                      deltas from the second sample; -p indents each)");
+"                      \"stat\":{...},\"delta\":{...},\n"
+"                      \"device\":{\"name\":D,COUNTER:N,...,\"alert\":A}},\n"
+"                      ...]}  (interval and delta from the second\n"
+"                      sample; -p indents each)");
 
 /* --- messages ------------------------------------------------------------ */
 

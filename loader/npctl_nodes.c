@@ -353,17 +353,10 @@ struct node_sample {
 	char state[32];
 	int nr_stat;
 	struct kv stat[MAX_KV];
-	bool cram;
-	int nr_cram;
-	struct kv cram_kv[MAX_KV];
+	char device[64];		/* the device's name */
+	int nr_dev;			/* its counters, then "alert" */
+	struct kv dev_kv[MAX_KV];
 };
-
-/* The emulator's values that count events; the others are levels. */
-static bool cram_counter(const char *key)
-{
-	return !strcmp(key, "overflow_events") ||
-	       !strcmp(key, "watermark_events");
-}
 
 static bool to_ll(const char *s, long long *v)
 {
@@ -402,7 +395,6 @@ static void read_sample(int nid, struct node_sample *s)
 {
 	char buf[8192];
 	struct kv *kv;
-	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->nid = nid;
@@ -410,14 +402,14 @@ static void read_sample(int nid, struct node_sample *s)
 	np_node_read(nid, "state", s->state, sizeof(s->state));
 	if (!np_node_read(nid, "stat", buf, sizeof(buf)))
 		s->nr_stat = split_kv(buf, s->stat, MAX_KV);
-	s->cram = np_cram_node(nid);
-	for (i = 0; s->cram && np_cram_files[i] && i < MAX_KV; i++) {
-		kv = &s->cram_kv[s->nr_cram];
-		if (np_cram_read(nid, np_cram_files[i], kv->val,
-				 sizeof(kv->val)))
-			continue;
-		snprintf(kv->key, sizeof(kv->key), "%s", np_cram_files[i]);
-		s->nr_cram++;
+	/* Whatever the device: what nodeN/private/ says of it. */
+	np_node_read(nid, "device", s->device, sizeof(s->device));
+	if (!np_node_read(nid, "device_counters", buf, sizeof(buf)))
+		s->nr_dev = split_kv(buf, s->dev_kv, MAX_KV - 1);
+	kv = &s->dev_kv[s->nr_dev];
+	if (!np_node_read(nid, "device_alert", kv->val, sizeof(kv->val))) {
+		snprintf(kv->key, sizeof(kv->key), "alert");
+		s->nr_dev++;
 	}
 }
 
@@ -453,10 +445,10 @@ static void json_kv(json_writer_t *w, const char *name, const struct kv *kv,
 	jsonw_end_object(w);
 }
 
-/* The deltas of the counters among KV, as member NAME. */
+/* The deltas of the counters KV, as member NAME. */
 static void json_deltas(json_writer_t *w, const char *name,
 			const struct kv *kv, int n, const struct kv *prev,
-			int nr_prev, bool all)
+			int nr_prev)
 {
 	long long d;
 	int i;
@@ -464,8 +456,6 @@ static void json_deltas(json_writer_t *w, const char *name,
 	jsonw_name(w, name);
 	jsonw_start_object(w);
 	for (i = 0; i < n; i++) {
-		if (!all && !cram_counter(kv[i].key))
-			continue;
 		if (!kv_delta(&kv[i], prev, nr_prev, &d))
 			continue;
 		js_name(w, kv[i].key);
@@ -474,15 +464,16 @@ static void json_deltas(json_writer_t *w, const char *name,
 	jsonw_end_object(w);
 }
 
+/* KV, with the change since PREV of each (PREV NULL: none). */
 static void text_kv(const char *indent, const struct kv *kv, int n,
-		    const struct kv *prev, int nr_prev, bool all)
+		    const struct kv *prev, int nr_prev)
 {
 	long long d;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		printf("%s%-20s %s", indent, kv[i].key, kv[i].val);
-		if (prev && (all || cram_counter(kv[i].key)) &&
+		if (prev &&
 		    kv_delta(&kv[i], prev, nr_prev, &d))
 			printf(" (%+lld)", d);
 		putchar('\n');
@@ -495,7 +486,7 @@ static int json_sample(const struct node_sample *s, int n,
 {
 	const struct node_sample *p;
 	json_writer_t *w;
-	int i;
+	int i, j;
 
 	w = doc_begin();
 	if (!w)
@@ -520,14 +511,17 @@ static int json_sample(const struct node_sample *s, int n,
 		json_kv(w, "stat", s[i].stat, s[i].nr_stat);
 		if (p)
 			json_deltas(w, "delta", s[i].stat, s[i].nr_stat,
-				    p->stat, p->nr_stat, true);
-		if (s[i].cram) {
-			json_kv(w, "cram", s[i].cram_kv, s[i].nr_cram);
-			if (p)
-				json_deltas(w, "cram_delta", s[i].cram_kv,
-					    s[i].nr_cram, p->cram_kv,
-					    p->nr_cram, false);
+				    p->stat, p->nr_stat);
+		/* Levels, not counters: no deltas. */
+		jsonw_name(w, "device");
+		jsonw_start_object(w);
+		jsonw_name(w, "name");
+		js_str(w, s[i].device);
+		for (j = 0; j < s[i].nr_dev; j++) {
+			js_name(w, s[i].dev_kv[j].key);
+			js_value(w, s[i].dev_kv[j].val);
 		}
+		jsonw_end_object(w);
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);
@@ -559,12 +553,9 @@ static int print_sample(const struct node_sample *s, int n,
 		       *s[i].policy ? s[i].policy : "?",
 		       *s[i].state ? s[i].state : "?");
 		text_kv("  ", s[i].stat, s[i].nr_stat, p ? p->stat : NULL,
-			p ? p->nr_stat : 0, true);
-		if (!s[i].cram)
-			continue;
-		printf("  cram_emu\n");
-		text_kv("    ", s[i].cram_kv, s[i].nr_cram,
-			p ? p->cram_kv : NULL, p ? p->nr_cram : 0, false);
+			p ? p->nr_stat : 0);
+		printf("  device %s\n", *s[i].device ? s[i].device : "?");
+		text_kv("    ", s[i].dev_kv, s[i].nr_dev, NULL, 0);
 	}
 	fflush(stdout);
 	return 0;

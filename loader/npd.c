@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * npd: the policy daemon of private memory nodes.  It attaches (or adopts)
- * the BPF policy each configured node should have, watches the CRAM
- * emulator's watermark of the nodes that have one, reacts when their
- * compression ratio falls below the configured minimum, serves metrics on
- * a unix socket, and reloads its configuration on SIGHUP.  `npd --help`
+ * the BPF policy each configured node should have, watches the alert of
+ * the device of each node whose device reports counters, reacts when the
+ * ratio of its logical to physical bytes falls below the configured
+ * minimum, serves metrics, and reloads its configuration on SIGHUP.  `npd --help`
  * and docs/npd.md describe it.
  */
 #define _GNU_SOURCE
@@ -53,10 +53,11 @@ static const char usage_text[] =
 "usage: npd [-c FILE] [--check] [-v] [--metrics-dump] [--help] [--version]\n"
 "\n"
 "The policy daemon of private memory nodes: attaches the BPF policy of\n"
-"each configured node (or adopts the one pinned there), watches the CRAM\n"
-"watermark of CRAM nodes and reacts when their compression ratio falls\n"
-"below min_ratio, and serves OpenMetrics text on a unix socket and\n"
-"over HTTP.\n"
+"each configured node (or adopts the one pinned there), watches the\n"
+"alert and counters of each node's device (nodeN/private/device_alert\n"
+"and device_counters) and reacts when the ratio of its logical to\n"
+"physical bytes falls below min_ratio, and serves OpenMetrics text on a\n"
+"unix socket and over HTTP.\n"
 "\n"
 "  -c, --config FILE  the configuration (default " NPD_DEFAULT_CONF ")\n"
 "  --check            check the configuration (syntax, policies, nodes)\n"
@@ -79,7 +80,8 @@ static const char usage_text[] =
 "  flags = F                 NP_OPS flags, names or a number (optional)\n"
 "  set = KEY=VALUE           tunable or global variable, at attach time;\n"
 "                            repeatable; tunables come back after an episode\n"
-"  min_ratio = R             CRAM: react when the ratio falls below R\n"
+"  min_ratio = R             react when the device's ratio of logical to\n"
+"                            physical bytes falls below R\n"
 "  react = ACTION            repeatable, applied in order, once per episode:\n"
 "          tighten KEY=VALUE...   write tunables\n"
 "          evacuate PAGES         evacuate_now=PAGES\n"
@@ -187,8 +189,7 @@ static void gather(const struct npd *d, struct npd_node_metrics *m)
 		if (!np_node_read(n->nid, "stat", buf, sizeof(buf)))
 			m[i].nr_stats = npd_stats_parse(buf, m[i].stats,
 							NPD_MAX_STATS);
-		m[i].has_cram = np_cram_node(n->nid) &&
-				!read_cram(n->nid, &m[i].cram);
+		m[i].has_device = !read_device(n->nid, &m[i].device);
 		memcpy(m[i].actions, n->actions, sizeof(m[i].actions));
 	}
 }
@@ -452,14 +453,14 @@ static void reload(struct npd *d)
 			node_init(n, nc);
 			logmsg("node %d: new in the configuration", n->nid);
 			node_setup(n, false);
-			watermark_open(n);
+			alert_open(n);
 			continue;
 		}
 		/* The node's state carries over; the old entry is done. */
 		*n = *old;
 		oc = old->conf;
 		old->conf = NULL;
-		old->wm_fd = -1;
+		old->alert_fd = -1;
 		old->managed = false;
 		n->conf = nc;
 		if (n->managed && npd_node_conf_equal(oc, nc) &&
@@ -477,7 +478,7 @@ static void reload(struct npd *d)
 		}
 		if (!ret)
 			episode_reset(n);
-		watermark_open(n);
+		alert_open(n);
 	}
 	for (i = 0; i < d->nr_nodes; i++)
 		if (d->nodes[i].conf)
@@ -542,7 +543,7 @@ static int startup(struct npd *d)
 			       d->nodes[i].nid);
 			return ret;
 		}
-		watermark_open(&d->nodes[i]);
+		alert_open(&d->nodes[i]);
 	}
 	logmsg("running: %d node%s, on_exit %s", d->nr_nodes,
 	       d->nr_nodes == 1 ? "" : "s",
@@ -667,7 +668,7 @@ static int event_loop(struct npd *d)
 		};
 		for (i = 0; i < d->nr_nodes; i++)
 			fds[3 + i] = (struct pollfd){
-				.fd = d->nodes[i].wm_fd,
+				.fd = d->nodes[i].alert_fd,
 				.events = POLLPRI | POLLERR,
 			};
 		nr = poll(fds, 3 + d->nr_nodes,
@@ -680,7 +681,7 @@ static int event_loop(struct npd *d)
 		}
 		for (i = 0; i < d->nr_nodes; i++)
 			if (fds[3 + i].revents & (POLLPRI | POLLERR | POLLNVAL))
-				watermark_event(&d->nodes[i]);
+				alert_event(&d->nodes[i]);
 		if (fds[1].revents & POLLIN)
 			metrics_serve(d);
 		/* Its connections' timeouts too, not only what is ready. */

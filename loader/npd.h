@@ -2,7 +2,7 @@
 /*
  * What npd's two halves share: npd.c (start-up, reloads, signals, the
  * event loop, metrics and logs) and npd_node.c (each node's policy, its
- * tunables and its CRAM episodes).
+ * tunables and the episodes of its device).
  */
 #ifndef NPD_H
 #define NPD_H
@@ -18,8 +18,8 @@ struct npd_node {
 	int nid;
 	struct npd_node_conf *conf;	/* a node of npd.conf */
 	bool managed;			/* npd attached or adopted its policy */
-	int wm_fd;			/* the CRAM watermark file, or -1 */
-	bool wm_high;
+	int alert_fd;			/* nodeN/private/device_alert, or -1 */
+	bool alert;
 	struct npd_episode ep;
 	struct npd_saved saved;		/* tunables before the episode */
 	bool swapped;			/* a react swapped in this episode */
@@ -76,12 +76,12 @@ bool load_changed(const struct npd_node_conf *a,
 /* Whether the policy attached to node N is not the configured one. */
 bool live_differs(const struct npd_node *n);
 void swap_conf(struct npd_node_conf *a, struct npd_node_conf *b);
-/* The CRAM emulator's values of node NID. */
-int read_cram(int nid, struct npd_cram *c);
-/* Read node N's CRAM values and apply its rules. */
+/* What the device of node NID reports; -ENODATA if it has no counters. */
+int read_device(int nid, struct npd_device *d);
+/* Read what node N's device reports and apply its rules. */
 void evaluate(struct npd_node *n);
-/* Watch node N's watermark if it is a CRAM node; handle a wake-up. */
-void watermark_open(struct npd_node *n);
-void watermark_event(struct npd_node *n);
+/* Watch the alert of node N's device if it reports counters; a wake-up. */
+void alert_open(struct npd_node *n);
+void alert_event(struct npd_node *n);
 
 #endif /* NPD_H */

@@ -170,73 +170,52 @@ static void node_stats(struct out *o, const struct npd_node_metrics *nodes,
 	}
 }
 
-enum cram_field {
-	CRAM_LOGICAL,
-	CRAM_PHYSICAL,
-	CRAM_CAPACITY,
-	CRAM_PEAK,
-	CRAM_RATIO,
-	CRAM_WM_HIGH,
-	CRAM_OVERFLOWS,
-	CRAM_WM_EVENTS,
-	CRAM_NR_FIELDS,
+enum device_field {
+	DEV_LOGICAL,
+	DEV_PHYSICAL,
+	DEV_CAPACITY,
+	DEV_RATIO,
+	DEV_ALERT,
+	DEV_NR_FIELDS,
 };
 
 static const struct {
 	const char *name;
-	const char *type;
 	const char *help;
-} cram_families[CRAM_NR_FIELDS] = {
-	[CRAM_LOGICAL] = { "np_cram_logical_bytes", "gauge",
-		"Bytes stored in the CRAM device, uncompressed." },
-	[CRAM_PHYSICAL] = { "np_cram_physical_bytes", "gauge",
-		"Bytes the stored data takes in the CRAM device, compressed." },
-	[CRAM_CAPACITY] = { "np_cram_physical_capacity_bytes", "gauge",
-		"Physical capacity of the CRAM device." },
-	[CRAM_PEAK] = { "np_cram_peak_physical_bytes", "gauge",
-		"Highest physical use of the CRAM device." },
-	[CRAM_RATIO] = { "np_cram_ratio", "gauge",
-		"Compression ratio, logical over physical bytes, 0 when empty." },
-	[CRAM_WM_HIGH] = { "np_cram_watermark_high", "gauge",
-		"1 from the high watermark until use falls below the low one." },
-	[CRAM_OVERFLOWS] = { "np_cram_overflow_events", "counter",
-		"Data stored past the physical capacity of the CRAM device." },
-	[CRAM_WM_EVENTS] = { "np_cram_watermark_events", "counter",
-		"Crossings of the watermarks of the CRAM device." },
+} device_families[DEV_NR_FIELDS] = {
+	[DEV_LOGICAL] = { "np_device_logical_bytes",
+		"Bytes of data the node's device holds." },
+	[DEV_PHYSICAL] = { "np_device_physical_bytes",
+		"Bytes of device memory that data takes up (less if it compresses)." },
+	[DEV_CAPACITY] = { "np_device_physical_capacity_bytes",
+		"Bytes of device memory in all." },
+	[DEV_RATIO] = { "np_device_ratio",
+		"Logical over physical bytes, 0 when the device holds nothing." },
+	[DEV_ALERT] = { "np_device_alert",
+		"1 while the device asks for memory to be moved off the node." },
 };
 
-static void cram_sample(struct out *o, const struct npd_node_metrics *m,
-			enum cram_field f)
+static void device_sample(struct out *o, const struct npd_node_metrics *m,
+			  enum device_field f)
 {
-	const struct npd_cram *c = &m->cram;
-	bool counter = !strcmp(cram_families[f].type, "counter");
+	const struct npd_device *d = &m->device;
 
-	out_printf(o, "%s%s{node=\"%d\"} ", cram_families[f].name,
-		   counter ? "_total" : "", m->nid);
+	out_printf(o, "%s{node=\"%d\"} ", device_families[f].name, m->nid);
 	switch (f) {
-	case CRAM_LOGICAL:
-		out_printf(o, "%llu\n", c->logical_bytes);
+	case DEV_LOGICAL:
+		out_printf(o, "%llu\n", d->logical_bytes);
 		break;
-	case CRAM_PHYSICAL:
-		out_printf(o, "%llu\n", c->physical_bytes);
+	case DEV_PHYSICAL:
+		out_printf(o, "%llu\n", d->physical_bytes);
 		break;
-	case CRAM_CAPACITY:
-		out_printf(o, "%llu\n", c->physical_capacity);
+	case DEV_CAPACITY:
+		out_printf(o, "%llu\n", d->physical_capacity);
 		break;
-	case CRAM_PEAK:
-		out_printf(o, "%llu\n", c->peak_physical_bytes);
-		break;
-	case CRAM_RATIO:
-		out_printf(o, "%g\n", c->ratio);
-		break;
-	case CRAM_WM_HIGH:
-		out_printf(o, "%d\n", c->watermark_high ? 1 : 0);
-		break;
-	case CRAM_OVERFLOWS:
-		out_printf(o, "%llu\n", c->overflow_events);
+	case DEV_RATIO:
+		out_printf(o, "%g\n", d->ratio);
 		break;
 	default:
-		out_printf(o, "%llu\n", c->watermark_events);
+		out_printf(o, "%d\n", d->alert ? 1 : 0);
 		break;
 	}
 }
@@ -245,7 +224,7 @@ int npd_metrics_format(const struct npd_node_metrics *nodes, int n,
 		       char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
-	bool any_cram = false;
+	bool any_device = false;
 	int i, f, a;
 
 	if (!len)
@@ -265,13 +244,13 @@ int npd_metrics_format(const struct npd_node_metrics *nodes, int n,
 	}
 	node_stats(&o, nodes, n);
 	for (i = 0; i < n; i++)
-		any_cram |= nodes[i].has_cram;
-	for (f = 0; any_cram && f < CRAM_NR_FIELDS; f++) {
-		family(&o, cram_families[f].name, cram_families[f].type,
-		       cram_families[f].help);
+		any_device |= nodes[i].has_device;
+	for (f = 0; any_device && f < DEV_NR_FIELDS; f++) {
+		family(&o, device_families[f].name, "gauge",
+		       device_families[f].help);
 		for (i = 0; i < n; i++)
-			if (nodes[i].has_cram)
-				cram_sample(&o, &nodes[i], f);
+			if (nodes[i].has_device)
+				device_sample(&o, &nodes[i], f);
 	}
 	if (n)
 		family(&o, "npd_actions", "counter",

@@ -29,16 +29,16 @@ struct npd_stat {
 	unsigned long long value;
 };
 
-/* The CRAM emulator's values of a node (NP_CRAM_SYSFS). */
-struct npd_cram {
+/*
+ * What the device of a node reports (nodeN/private/device_counters and
+ * device_alert), and the ratio of its logical to physical bytes.
+ */
+struct npd_device {
 	unsigned long long logical_bytes;
 	unsigned long long physical_bytes;
 	unsigned long long physical_capacity;
-	unsigned long long peak_physical_bytes;
 	double ratio;
-	bool watermark_high;
-	unsigned long long overflow_events;
-	unsigned long long watermark_events;
+	bool alert;
 };
 
 struct npd_node_metrics {
@@ -47,8 +47,8 @@ struct npd_node_metrics {
 	char state[32];
 	int nr_stats;
 	struct npd_stat stats[NPD_MAX_STATS];
-	bool has_cram;
-	struct npd_cram cram;
+	bool has_device;		/* the device reports counters */
+	struct npd_device device;
 	unsigned long long actions[NPD_NR_ACTIONS];
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * npd's nodes: the checks of a configuration against the system, setting
- * a node's policy up (adopt, swap, attach), its tunables, the CRAM
- * samples, episodes and reactions, and letting a node go.  npd.c calls
+ * a node's policy up (adopt, swap, attach), its tunables, the samples of
+ * its device, episodes and reactions, and letting a node go.  npd.c calls
  * these from start-up, reloads and its event loop.
  */
 #define _GNU_SOURCE
@@ -414,59 +414,32 @@ int node_setup(struct npd_node *n, bool force_swap)
 	return ret;
 }
 
-/* --- CRAM samples and reactions ------------------------------------------- */
+/* --- device samples and reactions ---------------------------------------- */
 
-static int cram_ull(int nid, const char *file, unsigned long long *v)
+int read_device(int nid, struct npd_device *d)
 {
-	char buf[64], *end;
+	struct np_device_counters c;
 	int ret;
 
-	ret = np_cram_read(nid, file, buf, sizeof(buf));
+	memset(d, 0, sizeof(*d));
+	ret = np_device_counters(nid, &c);
+	if (!ret)
+		ret = np_device_alert(nid, &d->alert);
 	if (ret)
 		return ret;
-	errno = 0;
-	*v = strtoull(buf, &end, 10);
-	return *buf && !*end && !errno ? 0 : -EINVAL;
-}
-
-int read_cram(int nid, struct npd_cram *c)
-{
-	char buf[64], *end;
-	int ret;
-
-	memset(c, 0, sizeof(*c));
-	ret = cram_ull(nid, "logical_bytes", &c->logical_bytes);
-	if (!ret)
-		ret = cram_ull(nid, "physical_bytes", &c->physical_bytes);
-	if (!ret)
-		ret = cram_ull(nid, "physical_capacity",
-			       &c->physical_capacity);
-	if (!ret)
-		ret = cram_ull(nid, "overflow_events", &c->overflow_events);
-	if (!ret)
-		ret = cram_ull(nid, "watermark_events", &c->watermark_events);
-	if (ret)
-		return ret;
-	/* Newer attributes: missing ones read as 0. */
-	cram_ull(nid, "peak_physical_bytes", &c->peak_physical_bytes);
-	ret = np_cram_read(nid, "ratio", buf, sizeof(buf));
-	if (ret)
-		return ret;
-	c->ratio = strtod(buf, &end);
-	if (end == buf)
-		return -EINVAL;
-	ret = np_cram_read(nid, "watermark", buf, sizeof(buf));
-	if (ret)
-		return ret;
-	c->watermark_high = !strcmp(buf, "high");
+	d->logical_bytes = c.logical_bytes;
+	d->physical_bytes = c.physical_bytes;
+	d->physical_capacity = c.physical_capacity;
+	d->ratio = c.physical_bytes ?
+		   (double)c.logical_bytes / c.physical_bytes : 0;
 	return 0;
 }
 
-static void to_sample(const struct npd_cram *c, struct npd_sample *s)
+static void to_sample(const struct npd_device *d, struct npd_sample *s)
 {
-	s->have_data = c->logical_bytes && c->physical_bytes;
-	s->ratio = c->ratio;
-	s->watermark_high = c->watermark_high;
+	s->have_data = d->logical_bytes && d->physical_bytes;
+	s->ratio = d->ratio;
+	s->alert = d->alert;
 }
 
 static int react_tighten(struct npd_node *n, const struct npd_react *r)
@@ -581,23 +554,23 @@ static void restore(struct npd_node *n, const char *reason)
 	n->saved.n = 0;
 }
 
-/* Read node N's CRAM values and apply its rules. */
+/* Read what node N's device reports and apply its rules. */
 void evaluate(struct npd_node *n)
 {
 	const struct npd_node_conf *nc = n->conf;
 	struct npd_decision d;
 	struct npd_sample s;
-	struct npd_cram c;
+	struct npd_device c;
 	char reason[128];
 	unsigned int i, done = 0;
 	int ret;
 
-	if (!n->managed || n->wm_fd < 0 || !(nc->min_ratio > 0))
+	if (!n->managed || n->alert_fd < 0 || !(nc->min_ratio > 0))
 		return;
-	ret = read_cram(n->nid, &c);
+	ret = read_device(n->nid, &c);
 	if (ret) {
-		logerr("node %d: cannot read the CRAM values: %s", n->nid,
-		       strerror(-ret));
+		logerr("node %d: cannot read its device's counters: %s",
+		       n->nid, strerror(-ret));
 		return;
 	}
 	to_sample(&c, &s);
@@ -631,78 +604,93 @@ void evaluate(struct npd_node *n)
 	}
 }
 
-static int watermark_read(struct npd_node *n, bool *high)
+static int alert_read(struct npd_node *n, bool *high)
 {
 	char buf[32];
 	ssize_t len;
 
-	len = pread(n->wm_fd, buf, sizeof(buf) - 1, 0);
+	len = pread(n->alert_fd, buf, sizeof(buf) - 1, 0);
 	if (len < 0)
 		return -errno;
 	while (len > 0 && buf[len - 1] == '\n')
 		len--;
 	buf[len] = '\0';
-	*high = !strcmp(buf, "high");
+	if (!strcmp(buf, "high"))
+		*high = true;
+	else if (!strcmp(buf, "normal"))
+		*high = false;
+	else
+		return -EINVAL;
 	return 0;
 }
 
-/* Watch node N's watermark if it is a CRAM node. */
-void watermark_open(struct npd_node *n)
+/*
+ * Watch the alert of node N's device, whatever the device, if the device
+ * reports counters: without them there is no ratio to keep.
+ */
+void alert_open(struct npd_node *n)
 {
+	struct np_device_counters c;
 	char path[PATH_MAX];
 	int ret;
 
-	if (n->wm_fd >= 0)
+	if (n->alert_fd >= 0)
 		return;
-	if (!np_cram_node(n->nid)) {
-		dbg("node %d: no CRAM emulator: not monitored", n->nid);
+	ret = np_device_counters(n->nid, &c);
+	if (ret) {
+		if (ret == -ENODATA)
+			dbg("node %d: its device reports no counters: not monitored",
+			    n->nid);
+		else
+			logerr("node %d: cannot read its device's counters: %s; not monitored",
+			       n->nid, strerror(-ret));
 		return;
 	}
-	np_cram_path(n->nid, "watermark", path, sizeof(path));
-	n->wm_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (n->wm_fd < 0) {
+	np_node_path(n->nid, "device_alert", path, sizeof(path));
+	n->alert_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (n->alert_fd < 0) {
 		logerr("node %d: cannot open %s: %s; not monitored", n->nid,
 		       path, strerror(errno));
 		return;
 	}
 	/* Reading arms poll(): it wakes at the next sysfs_notify(). */
-	ret = watermark_read(n, &n->wm_high);
+	ret = alert_read(n, &n->alert);
 	if (ret) {
 		logerr("node %d: cannot read %s: %s; not monitored", n->nid,
 		       path, strerror(-ret));
-		close(n->wm_fd);
-		n->wm_fd = -1;
+		close(n->alert_fd);
+		n->alert_fd = -1;
 		return;
 	}
-	logmsg("node %d: watching %s (watermark %s)", n->nid, path,
-	       n->wm_high ? "high" : "normal");
+	logmsg("node %d: watching %s (alert %s)", n->nid, path,
+	       n->alert ? "high" : "normal");
 }
 
-void watermark_event(struct npd_node *n)
+void alert_event(struct npd_node *n)
 {
-	struct npd_cram c;
+	struct npd_device c;
 	bool high;
 	int ret;
 
-	ret = watermark_read(n, &high);
+	ret = alert_read(n, &high);
 	if (ret) {
-		logerr("node %d: cannot read the watermark: %s; monitoring stops",
+		logerr("node %d: cannot read the device's alert: %s; monitoring stops",
 		       n->nid, strerror(-ret));
-		close(n->wm_fd);
-		n->wm_fd = -1;
+		close(n->alert_fd);
+		n->alert_fd = -1;
 		return;
 	}
-	if (high != n->wm_high) {
-		if (!read_cram(n->nid, &c))
-			logmsg("node %d: watermark %s: physical %llu of %llu bytes, ratio %.2f",
+	if (high != n->alert) {
+		if (!read_device(n->nid, &c))
+			logmsg("node %d: device alert %s: physical %llu of %llu bytes, ratio %.2f",
 			       n->nid, high ? "high" : "normal",
 			       c.physical_bytes, c.physical_capacity,
 			       c.ratio);
 		else
-			logmsg("node %d: watermark %s", n->nid,
+			logmsg("node %d: device alert %s", n->nid,
 			       high ? "high" : "normal");
 	}
-	n->wm_high = high;
+	n->alert = high;
 	evaluate(n);
 }
 
@@ -711,7 +699,7 @@ void node_init(struct npd_node *n, struct npd_node_conf *nc)
 	memset(n, 0, sizeof(*n));
 	n->nid = nc->nid;
 	n->conf = nc;
-	n->wm_fd = -1;
+	n->alert_fd = -1;
 }
 
 /* What SIGTERM does, or a node leaving the configuration. */
@@ -720,9 +708,9 @@ void node_release(struct npd_node *n, enum npd_on_exit on_exit,
 {
 	char live[64] = "";
 
-	if (n->wm_fd >= 0)
-		close(n->wm_fd);
-	n->wm_fd = -1;
+	if (n->alert_fd >= 0)
+		close(n->alert_fd);
+	n->alert_fd = -1;
 	if (!n->managed)
 		return;
 	np_node_read(n->nid, "policy", live, sizeof(live));

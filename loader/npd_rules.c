@@ -42,8 +42,8 @@ void npd_rules_eval(double min_ratio, unsigned int nr_actions,
 	}
 	if (!ep->active)
 		return;
-	/* The ratio is back; the episode ends once the watermark is too. */
-	if (s->watermark_high) {
+	/* The ratio is back; the episode ends once the alert is over too. */
+	if (s->alert) {
 		d->verdict = NPD_HOLD;
 		return;
 	}
@@ -61,13 +61,13 @@ void npd_rules_applied(struct npd_episode *ep, unsigned int n)
 int npd_rules_reason(double min_ratio, const struct npd_sample *s,
 		     char *buf, size_t len)
 {
-	const char *wm = s->watermark_high ? "high" : "normal";
+	const char *wm = s->alert ? "high" : "normal";
 	int n;
 
 	if (!s->have_data)
-		n = snprintf(buf, len, "no data, watermark %s", wm);
+		n = snprintf(buf, len, "no data, alert %s", wm);
 	else
-		n = snprintf(buf, len, "ratio %.2f %s %.2f, watermark %s",
+		n = snprintf(buf, len, "ratio %.2f %s %.2f, alert %s",
 			     s->ratio, s->ratio < min_ratio ? "<" : ">=",
 			     min_ratio, wm);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * npd's decisions, apart from what carries them out: when the CRAM ratio
- * of a node falls below its min_ratio, an episode starts and the node's
- * react actions are applied, in order, each once per episode; when the
- * ratio is back at or above min_ratio (or the device holds no data) and
- * the watermark is normal, the episode ends and the configured values are
- * restored.  Pure functions, tested on the host (tests/unit).
+ * npd's decisions, apart from what carries them out: when the ratio of
+ * logical to physical bytes of a node's device falls below its min_ratio,
+ * an episode starts and the node's react actions are applied, in order,
+ * each once per episode; when the ratio is back at or above min_ratio (or
+ * the device holds no data) and the device's alert is not raised, the
+ * episode ends and the configured values are restored.  Pure functions, tested on the host (tests/unit).
  */
 #ifndef NPD_RULES_H
 #define NPD_RULES_H
@@ -22,7 +22,7 @@
 struct npd_sample {
 	bool have_data;		/* logical and physical bytes are not 0 */
 	double ratio;		/* logical / physical */
-	bool watermark_high;
+	bool alert;		/* the device's alert is raised */
 };
 
 struct npd_episode {
@@ -56,7 +56,7 @@ void npd_rules_eval(double min_ratio, unsigned int nr_actions,
 		    struct npd_decision *d);
 void npd_rules_applied(struct npd_episode *ep, unsigned int n);
 
-/* "ratio 1.31 < 1.50, watermark high", for the log. */
+/* "ratio 1.31 < 1.50, alert high", for the log. */
 int npd_rules_reason(double min_ratio, const struct npd_sample *s,
 		     char *buf, size_t len);
 

@@ -3,7 +3,8 @@
  * Unit tests of libnp's parsers, on the host without privileges or a
  * kernel of the series: NP_OPS flags by name and number, and --set
  * assignments checked against a real policy object's BTF (the tunables
- * rules of bpf/cram, the sizes of np_testpol's variables).  The BPF
+ * rules of bpf/cram, the sizes of np_testpol's variables), and the
+ * device counters file of nodeN/private/.  The BPF
  * objects are found next to this program's build directory
  * (OUT/tests/unit or unit-san, then OUT/bpf).  Messages go through
  * np_set_print().
@@ -171,6 +172,46 @@ static void test_open_errors(void)
 	EXPECT(last_msg[0] != '\0');
 }
 
+/* parse TEXT (copied: the parser cuts it up) into *C. */
+static int counters(const char *text, struct np_device_counters *c)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	return np_device_counters_parse(buf, c);
+}
+
+static void test_device_counters(void)
+{
+	struct np_device_counters c;
+
+	EXPECT_INT(counters("logical_bytes 8192\nphysical_bytes 4096\n"
+			    "physical_capacity 33554432\n", &c), 0);
+	EXPECT(c.logical_bytes == 8192 && c.physical_bytes == 4096 &&
+	       c.physical_capacity == 33554432);
+	/* Counters a newer kernel adds are skipped; the order is free. */
+	EXPECT_INT(counters("physical_capacity 1\nnew_counter 7\n"
+			    "physical_bytes 18446744073709551615\n"
+			    "logical_bytes 0", &c), 0);
+	EXPECT(c.physical_bytes == 18446744073709551615ULL &&
+	       c.physical_capacity == 1 && c.logical_bytes == 0);
+	/* A device without counters: an empty file. */
+	EXPECT_INT(counters("", &c), -ENODATA);
+	EXPECT_INT(counters("new_counter 7\n", &c), -ENODATA);
+	/* One missing, a value that is not a number or does not fit. */
+	EXPECT_INT(counters("logical_bytes 1\nphysical_bytes 2\n", &c),
+		   -EINVAL);
+	EXPECT_INT(counters("logical_bytes 1\nphysical_bytes x\n"
+			    "physical_capacity 3\n", &c), -EINVAL);
+	EXPECT_INT(counters("logical_bytes 1\nphysical_bytes 2\n"
+			    "physical_capacity 18446744073709551616\n", &c),
+		   -EINVAL);
+	EXPECT_INT(counters("logical_bytes -1\nphysical_bytes 2\n"
+			    "physical_capacity 3\n", &c), -EINVAL);
+	EXPECT_INT(counters("logical_bytes\n", &c), -EINVAL);
+	EXPECT_INT(counters("logical_bytes \n", &c), -EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	char exe[PATH_MAX], *slash;
@@ -188,6 +229,8 @@ int main(int argc, char **argv)
 		snprintf(bpf_dir, sizeof(bpf_dir), "%s", argv[1]);
 	np_set_print(capture);
 	RUN(test_flags, "libnp: NP_OPS flags by name and number, and errors");
+	RUN(test_device_counters,
+	    "libnp: nodeN/private/device_counters, whatever the device");
 	RUN(test_set_tunables,
 	    "libnp: --set of a tunable: an unsigned value of its size");
 	RUN(test_tunables_rules,

@@ -20,16 +20,13 @@ static void sample(struct npd_node_metrics m[2])
 	m[0].stats[0].value = 12;
 	strcpy(m[0].stats[1].name, "denied");
 	m[0].stats[1].value = 3;
-	m[0].has_cram = true;
-	m[0].cram = (struct npd_cram){
+	m[0].has_device = true;
+	m[0].device = (struct npd_device){
 		.logical_bytes = 8388608,
 		.physical_bytes = 3538944,
 		.physical_capacity = 33554432,
-		.peak_physical_bytes = 4096000,
 		.ratio = 2.37,
-		.watermark_high = true,
-		.overflow_events = 0,
-		.watermark_events = 5,
+		.alert = true,
 	};
 	m[0].actions[NPD_ACT_TIGHTEN] = 1;
 	m[0].actions[NPD_ACT_EVACUATE] = 2;
@@ -60,30 +57,21 @@ static const char expected[] =
 "# HELP np_node_migrated_in Counter migrated_in of nodeN/private/stat.\n"
 "# TYPE np_node_migrated_in counter\n"
 "np_node_migrated_in_total{node=\"3\"} 7\n"
-"# HELP np_cram_logical_bytes Bytes stored in the CRAM device, uncompressed.\n"
-"# TYPE np_cram_logical_bytes gauge\n"
-"np_cram_logical_bytes{node=\"2\"} 8388608\n"
-"# HELP np_cram_physical_bytes Bytes the stored data takes in the CRAM device, compressed.\n"
-"# TYPE np_cram_physical_bytes gauge\n"
-"np_cram_physical_bytes{node=\"2\"} 3538944\n"
-"# HELP np_cram_physical_capacity_bytes Physical capacity of the CRAM device.\n"
-"# TYPE np_cram_physical_capacity_bytes gauge\n"
-"np_cram_physical_capacity_bytes{node=\"2\"} 33554432\n"
-"# HELP np_cram_peak_physical_bytes Highest physical use of the CRAM device.\n"
-"# TYPE np_cram_peak_physical_bytes gauge\n"
-"np_cram_peak_physical_bytes{node=\"2\"} 4096000\n"
-"# HELP np_cram_ratio Compression ratio, logical over physical bytes, 0 when empty.\n"
-"# TYPE np_cram_ratio gauge\n"
-"np_cram_ratio{node=\"2\"} 2.37\n"
-"# HELP np_cram_watermark_high 1 from the high watermark until use falls below the low one.\n"
-"# TYPE np_cram_watermark_high gauge\n"
-"np_cram_watermark_high{node=\"2\"} 1\n"
-"# HELP np_cram_overflow_events Data stored past the physical capacity of the CRAM device.\n"
-"# TYPE np_cram_overflow_events counter\n"
-"np_cram_overflow_events_total{node=\"2\"} 0\n"
-"# HELP np_cram_watermark_events Crossings of the watermarks of the CRAM device.\n"
-"# TYPE np_cram_watermark_events counter\n"
-"np_cram_watermark_events_total{node=\"2\"} 5\n"
+"# HELP np_device_logical_bytes Bytes of data the node's device holds.\n"
+"# TYPE np_device_logical_bytes gauge\n"
+"np_device_logical_bytes{node=\"2\"} 8388608\n"
+"# HELP np_device_physical_bytes Bytes of device memory that data takes up (less if it compresses).\n"
+"# TYPE np_device_physical_bytes gauge\n"
+"np_device_physical_bytes{node=\"2\"} 3538944\n"
+"# HELP np_device_physical_capacity_bytes Bytes of device memory in all.\n"
+"# TYPE np_device_physical_capacity_bytes gauge\n"
+"np_device_physical_capacity_bytes{node=\"2\"} 33554432\n"
+"# HELP np_device_ratio Logical over physical bytes, 0 when the device holds nothing.\n"
+"# TYPE np_device_ratio gauge\n"
+"np_device_ratio{node=\"2\"} 2.37\n"
+"# HELP np_device_alert 1 while the device asks for memory to be moved off the node.\n"
+"# TYPE np_device_alert gauge\n"
+"np_device_alert{node=\"2\"} 1\n"
 "# HELP npd_actions Actions npd took on a node: tighten, evacuate, swap, restore.\n"
 "# TYPE npd_actions counter\n"
 "npd_actions_total{node=\"2\",action=\"tighten\"} 1\n"
@@ -124,8 +112,8 @@ static void test_escaping(void)
 	EXPECT(strstr(buf, "np_node_info{node=\"7\",policy=\"we\\\"ird\\\\na\\nme\",state=\"error\"} 1\n") != NULL);
 	EXPECT(strstr(buf, "# TYPE np_node_odd_name_x counter\n") != NULL);
 	EXPECT(strstr(buf, "np_node_odd_name_x_total{node=\"7\"} 1\n") != NULL);
-	/* No CRAM node: no CRAM families. */
-	EXPECT(strstr(buf, "np_cram") == NULL);
+	/* No device with counters: no device families. */
+	EXPECT(strstr(buf, "np_device") == NULL);
 }
 
 static void test_eof(void)

@@ -10,19 +10,19 @@
 #include "unit.h"
 
 static const struct npd_sample high_ratio = {
-	.have_data = true, .ratio = 2.5, .watermark_high = false,
+	.have_data = true, .ratio = 2.5, .alert = false,
 };
 static const struct npd_sample low_ratio = {
-	.have_data = true, .ratio = 1.31, .watermark_high = true,
+	.have_data = true, .ratio = 1.31, .alert = true,
 };
 static const struct npd_sample recovered_high = {
-	.have_data = true, .ratio = 2.1, .watermark_high = true,
+	.have_data = true, .ratio = 2.1, .alert = true,
 };
 static const struct npd_sample recovered = {
-	.have_data = true, .ratio = 2.1, .watermark_high = false,
+	.have_data = true, .ratio = 2.1, .alert = false,
 };
 static const struct npd_sample empty = {
-	.have_data = false, .ratio = 0, .watermark_high = false,
+	.have_data = false, .ratio = 0, .alert = false,
 };
 
 static void test_no_rules(void)
@@ -102,7 +102,7 @@ static void test_recovery(void)
 
 	npd_rules_eval(1.5, 2, &low_ratio, &ep, &d);
 	npd_rules_applied(&ep, d.count);
-	/* The ratio is back but the watermark is not: the episode goes on. */
+	/* The ratio is back but the alert is not over: the episode goes on. */
 	npd_rules_eval(1.5, 2, &recovered_high, &ep, &d);
 	EXPECT_INT(d.verdict, NPD_HOLD);
 	EXPECT(ep.active);
@@ -144,11 +144,11 @@ static void test_reason(void)
 	char buf[128];
 
 	EXPECT_INT(npd_rules_reason(1.5, &low_ratio, buf, sizeof(buf)), 0);
-	EXPECT_STR(buf, "ratio 1.31 < 1.50, watermark high");
+	EXPECT_STR(buf, "ratio 1.31 < 1.50, alert high");
 	npd_rules_reason(1.5, &recovered, buf, sizeof(buf));
-	EXPECT_STR(buf, "ratio 2.10 >= 1.50, watermark normal");
+	EXPECT_STR(buf, "ratio 2.10 >= 1.50, alert normal");
 	npd_rules_reason(1.5, &empty, buf, sizeof(buf));
-	EXPECT_STR(buf, "no data, watermark normal");
+	EXPECT_STR(buf, "no data, alert normal");
 	EXPECT_INT(npd_rules_reason(1.5, &low_ratio, buf, 8), -ENOSPC);
 }
 
@@ -229,7 +229,7 @@ int main(void)
 	    "rules: below min_ratio every action is applied once per episode");
 	RUN(test_partial, "rules: a failed action is retried, in order");
 	RUN(test_recovery,
-	    "rules: recovery needs the ratio back and the watermark normal");
+	    "rules: recovery needs the ratio back and the alert normal");
 	RUN(test_no_actions, "rules: an episode without react actions");
 	RUN(test_reason, "rules: the reason logged with each action");
 	RUN(test_saved, "rules: values saved before an episode");

@@ -119,7 +119,7 @@ echo "  pages promoted on write: $(($(np_stat write_promoted) - w0))"
 line
 
 section "Metrics (OpenMetrics, from npd's socket)"
-np_metrics "$run/metrics.sock" | grep -E '^np_cram|^npd_actions' |
+np_metrics "$run/metrics.sock" | grep -E '^np_device|^np_node_device_alerts|^npd_actions' |
 	sed 's/^/  /'
 
 storm_end "$text_pid" "$text_in" "$text_log"

@@ -73,6 +73,7 @@ echo 32M >"$C/physical_capacity"
 cap=$(cram physical_capacity)
 high=$((cap * 80 / 100))
 ev0=$(cram watermark_events) of0=$(cram overflow_events)
+alerts0=$(np_stat device_alerts)
 trace_start cram_emu/cram_emu_watermark
 # The poller reads the attribute first: from then on a notification is
 # not missed (kernfs compares its event count with the reader's), so the
@@ -108,6 +109,12 @@ ok "$([ "$peak" -ge "$high" ] &&
 ok "$([ "$(cram watermark)" = high ] &&
 	[ "$(cram watermark_events)" = $((ev0 + 1)) ] && echo 0 || echo 1)" \
 	"watermark high, one crossing"
+ok "$([ "$(np_sys device_alert)" = high ] &&
+	[ "$(np_stat device_alerts)" = $((alerts0 + 1)) ] &&
+	[ "$(awk '$1 == "physical_capacity" { print $2 }' \
+		"/sys/devices/system/node/node$P/private/device_counters")" = "$cap" ]
+	echo $?)" \
+	"the node's device interface: device_alert $(np_sys device_alert), device_alerts +$(($(np_stat device_alerts) - alerts0)), physical_capacity as cram_emu's"
 wait $poller
 ok "$(grep -q '^woke high$' "$NP_OUT/poll.out" && echo 0 || echo 1)" \
 	"poll() on the watermark attribute woke: $(cat "$NP_OUT/poll.out")"

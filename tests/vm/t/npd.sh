@@ -105,11 +105,12 @@ assert d["version"] == sys.argv[3] and d["interval"] is None, d
 n, = d["nodes"]
 assert n["node"] == int(sys.argv[2]) and n["policy"] == "cram", n
 cap = int(open(sys.argv[4] + "/physical_capacity").read())
-assert n["cram"]["physical_capacity"] == cap, (n["cram"], cap)
+assert n["device"]["physical_capacity"] == cap, (n["device"], cap)
+assert n["device"]["alert"] in ("high", "normal"), n["device"]
 assert isinstance(n["stat"]["admitted"], int), n
 print(0)
 EOF
-)" "npctl -j stats: one sample on one line, the CRAM values as numbers"
+)" "npctl -j stats: one sample on one line, the device's counters as numbers"
 np_metrics "$sock" >"$run/metrics.txt"
 ok "$(python3 - "$run/metrics.txt" "$P" "$(cat "$C/physical_capacity")" <<'EOF'
 import re, sys
@@ -124,7 +125,7 @@ for l in lines[:-1]:
     assert m, l
     float(m.group(3))
     samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
-key = 'np_cram_physical_capacity_bytes{node="%s"}' % sys.argv[2]
+key = 'np_device_physical_capacity_bytes{node="%s"}' % sys.argv[2]
 assert samples[key] == float(sys.argv[3]), samples.get(key)
 print(0)
 EOF
