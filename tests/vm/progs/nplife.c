@@ -6,11 +6,13 @@
  *   nplife NODE initret
  *	an init that returns a positive value, or a negative errno, on
  *	attach and on update: the first is refused with EINVAL, the second
- *	reaches the caller; a refused update leaves the old policy deciding
+ *	reaches the caller; a refused update leaves the old policy deciding;
+ *	a poller of nodeN/private/state wakes for the refused attach
  *   nplife NODE initblock
  *	an init that sleeps (it reads a page of ours that waits on
  *	userfaultfd): meanwhile the node's sysfs files answer, and show the
- *	policy as "enabling"; the attach completes once the page comes
+ *	policy as "enabling", which wakes a poller of state; the attach
+ *	completes once the page comes, which wakes it again
  *   nplife NODE updateerror
  *	an update whose old policy's exit sleeps (as above) while the new
  *	policy reports an error from its first decision: the error counts,
@@ -22,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/userfaultfd.h>
 #include <numaif.h>
 #include <poll.h>
@@ -133,22 +136,64 @@ static void exit_field(const char *key, char *out, size_t len)
 		}
 }
 
+/* nodeN/private/state, read once so that poll() waits for a change. */
+static int state_arm(void)
+{
+	char path[PATH_MAX], buf[64];
+	int fd;
+
+	if (np_node_path(nid, "state", path, sizeof(path)))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && pread(fd, buf, sizeof(buf), 0) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Whether a notification of state came within @ms; then the state, read
+ * again (which waits for the next one), in @buf.
+ */
+static bool state_woke(int fd, int ms, char *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLPRI | POLLERR };
+	ssize_t n;
+
+	buf[0] = 0;
+	if (fd < 0 || poll(&p, 1, ms) != 1)
+		return false;
+	n = pread(fd, buf, len - 1, 0);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n > 0 ? n : 0] = 0;
+	return true;
+}
+
 static int cmd_initret(void)
 {
 	struct np_policy *a = NULL, *b = NULL, *c = NULL, *d = NULL;
 	struct bpf_link *link = NULL;
-	char state[64], policy[64];
-	int r;
+	char state[64], policy[64], woke[64];
+	int r, fd;
 
 	a = prepare("life_pos", "init_ret=5", NULL);
 	if (!a)
 		return 1;
+	fd = state_arm();
 	r = np_policy_attach(a, false, &link);
 	check(r == -EINVAL && !link,
 	      "attach: an init that returns 5 is refused with EINVAL (got %d)",
 	      r);
 	node_file("state", state, sizeof(state));
 	check(!strcmp(state, "none"), "the node has no BPF policy (%s)", state);
+	check(state_woke(fd, 3000, woke, sizeof(woke)) &&
+	      !strcmp(woke, "none"),
+	      "a poller of state woke for the refused attach (read '%s')",
+	      woke);
+	if (fd >= 0)
+		close(fd);
 	bpf_link__destroy(link);
 	link = NULL;
 
@@ -234,18 +279,23 @@ static int cmd_initblock(void)
 {
 	struct attach_job job = { 0 };
 	struct uffd_page u;
-	char set[64], state[256] = "", policy[256] = "";
+	char set[64], state[256] = "", policy[256] = "", woke[64];
 	pthread_t t;
 	bool faulted, quick_state, quick_policy;
+	int fd;
 
 	if (uffd_setup(&u))
 		return 1;
 	snprintf(set, sizeof(set), "init_uaddr=%#lx", (unsigned long)u.addr);
 	job.p = prepare("life_block", set, NULL);
+	fd = state_arm();
 	if (!job.p || pthread_create(&t, NULL, attach_thread, &job))
 		return 1;
 	faulted = uffd_faulted(&u, 20000);
 	check(faulted, "the init callback is waiting for our page");
+	check(state_woke(fd, 3000, woke, sizeof(woke)) &&
+	      !strcmp(woke, "enabling"),
+	      "a poller of state woke for enabling (read '%s')", woke);
 	quick_state = read_within("state", 3000, state, sizeof(state));
 	quick_policy = read_within("policy", 3000, policy, sizeof(policy));
 	check(quick_state && !strcmp(state, "enabling"),
@@ -259,6 +309,11 @@ static int cmd_initblock(void)
 	      job.ret);
 	node_file("state", state, sizeof(state));
 	check(!strcmp(state, "enabled"), "the policy is enabled (%s)", state);
+	check(state_woke(fd, 3000, woke, sizeof(woke)) &&
+	      !strcmp(woke, "enabled"),
+	      "the poller woke again for enabled (read '%s')", woke);
+	if (fd >= 0)
+		close(fd);
 	bpf_link__destroy(job.link);
 	np_policy_close(job.p);
 	return 0;

@@ -43,6 +43,24 @@ ok "$([ "$(cram physical_capacity)" = $(($(cram logical_capacity) / 2)) ] &&
 	echo 0 || echo 1)" \
 	"physical capacity starts at half of $(cram logical_capacity) bytes"
 
+# --- input the emulator refuses, leaving everything as it was -----------
+# refused WHAT FILE VALUE: writing VALUE to FILE of /sys/kernel/cram_emu
+# fails with EINVAL.
+refused() {
+	local out
+	out=$( (echo "$3" >"/sys/kernel/cram_emu/$2") 2>&1)
+	ok "$([ $? != 0 ] && echo "$out" | grep -q "Invalid argument";
+		echo $?)" "$1: refused ($out)"
+}
+refused "low_watermark 0 (use never falls below it)" node$P/low_watermark 0
+refused "low_watermark at high_watermark" node$P/low_watermark \
+	"$(cram high_watermark)"
+refused "high_watermark 101" node$P/high_watermark 101
+refused "add with a fourth word" add "$((P + 1)) $NP_START $NP_SIZE extra"
+ok "$([ "$(cram low_watermark)" = 60 ] && [ "$(cram high_watermark)" = 80 ] &&
+	[ ! -e "/sys/kernel/cram_emu/node$((P + 1))" ]; echo $?)" \
+	"nothing changed: watermarks $(cram low_watermark)/$(cram high_watermark), no node $((P + 1))"
+
 # --- accounting: pages demoted by cram's admission are charged ---------
 echo 1 >/sys/kernel/mm/numa/demotion_enabled
 check "attach cram" -- "$NPCTL" attach cram --node "$P"
