@@ -86,6 +86,7 @@ SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/np
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INCLUDEDIR ?= $(PREFIX)/include
 NP_PATHS := $(OUT)/loader/np_paths.h
 PATHS_ENV := $(OUT)/paths.env
 # The policies make install ships (tests/bpf has test programs only).
@@ -138,8 +139,9 @@ help:
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
 	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one)'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
-	@echo '  install     npctl, npd, the policies, the unit, man pages and bash'
-	@echo '              completion under PREFIX (/usr/local), staged in DESTDIR'
+	@echo '  install     npctl, npd, the policies, the unit, man pages, bash'
+	@echo '              completion and the headers for building policies'
+	@echo '              under PREFIX (/usr/local), staged in DESTDIR'
 	@echo '  uninstall   remove what install put there'
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
@@ -263,7 +265,8 @@ $(PATHS_ENV): FORCE
 	$(Q){ echo 'SBINDIR=$(SBINDIR)'; echo 'POLICYDIR=$(POLICYDIR)'; \
 	  echo 'UNITDIR=$(UNITDIR)'; echo 'SYSCONFDIR=$(SYSCONFDIR)'; \
 	  echo 'MANDIR=$(MANDIR)'; echo 'DOCDIR=$(DOCDIR)'; \
-	  echo 'COMPLETIONDIR=$(COMPLETIONDIR)'; } >$@.tmp
+	  echo 'COMPLETIONDIR=$(COMPLETIONDIR)'; \
+	  echo 'INCLUDEDIR=$(INCLUDEDIR)'; } >$@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # The unit and the man pages name the installed paths and the version.

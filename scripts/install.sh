@@ -4,10 +4,13 @@
 # install.sh install|uninstall|list OUT
 #
 # What make install puts where: npctl and npd, the policies, the systemd
-# unit, the man pages, bash completion and npd's documentation with an
-# example configuration.  The paths come from OUT/paths.env, which make
-# writes from PREFIX, SBINDIR, POLICYDIR, UNITDIR, SYSCONFDIR, MANDIR,
-# DOCDIR and COMPLETIONDIR (the same paths the tools were built with);
+# unit, the man pages, bash completion, npd's documentation with an
+# example configuration, and what a vendor needs to build a policy
+# (INCLUDEDIR/np: np.bpf.h, np_common.h, the kernel's vmlinux.h and the
+# libbpf headers they include; the template DOCDIR/examples/minimal.bpf.c).
+# The paths come from OUT/paths.env, which make writes from PREFIX,
+# SBINDIR, POLICYDIR, UNITDIR, SYSCONFDIR, MANDIR, DOCDIR, COMPLETIONDIR
+# and INCLUDEDIR (the same paths the tools were built with);
 # DESTDIR, from the environment, stages everything under another root.
 # No configuration is installed: the unit starts once SYSCONFDIR/npd.conf
 # exists.  uninstall removes the same files, and the directories of np
@@ -19,7 +22,7 @@ usage() {
 	exit 2
 }
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
-	sed -n 's/^# \?//p' "$0" | sed -n '3,14p'
+	sed -n 's/^# \?//p' "$0" | sed -n '3,17p'
 	exit 0
 fi
 [ $# = 2 ] || usage
@@ -53,6 +56,15 @@ manifest() {
 	echo "0644 $top/loader/completion/npd $COMPLETIONDIR/npd"
 	echo "0644 $top/docs/npd.md $DOCDIR/npd.md"
 	echo "0644 $top/systemd/npd.conf.example $DOCDIR/npd.conf.example"
+	# Building a policy: clang -target bpf -I INCLUDEDIR/np.
+	echo "0644 $top/include/np.bpf.h $INCLUDEDIR/np/np.bpf.h"
+	echo "0644 $top/include/np_common.h $INCLUDEDIR/np/np_common.h"
+	echo "0644 $top/vmlinux.h $INCLUDEDIR/np/vmlinux.h"
+	for f in bpf_helpers.h bpf_helper_defs.h bpf_tracing.h \
+		bpf_core_read.h bpf_endian.h; do
+		echo "0644 $out/libbpf/include/bpf/$f $INCLUDEDIR/np/bpf/$f"
+	done
+	echo "0644 $top/bpf/minimal.bpf.c $DOCDIR/examples/minimal.bpf.c"
 }
 
 case "$cmd" in
@@ -76,7 +88,8 @@ uninstall)
 			rm -f "$dest$target"
 		fi
 	done
-	for d in "$POLICYDIR" "$(dirname "$POLICYDIR")" "$DOCDIR"; do
+	for d in "$POLICYDIR" "$(dirname "$POLICYDIR")" "$DOCDIR/examples" \
+		"$DOCDIR" "$INCLUDEDIR/np/bpf" "$INCLUDEDIR/np"; do
 		rmdir "$dest$d" 2>/dev/null || true
 	done
 	;;

@@ -7,8 +7,9 @@
 # resolved in the installed man pages); the man pages format without a
 # warning and document every command, option and configuration key the
 # tools know; the installed tools use the installed paths; bash
-# completion completes commands, options, flags and policies; PREFIX
-# reaches the built-in paths; uninstall removes everything.
+# completion completes commands, options, flags and policies; a policy
+# builds from the installed template and headers alone; PREFIX reaches
+# the built-in paths; uninstall removes everything.
 set -u
 out=$(readlink -f "${1:-build}")
 top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
@@ -30,6 +31,8 @@ root=$t/root
 make -s -C "$top" O="$out" install DESTDIR="$root" >"$t/install.log" 2>&1
 rc=$?
 ok $rc "make install DESTDIR=... (exit $rc$([ $rc != 0 ] && echo ": $(tail -n 2 "$t/install.log" | tr '\n' ' ')"))"
+# make rewrites paths.env when an install path changes.
+. "$out/paths.env"
 
 # Every file of the manifest, with its mode, and nothing else.
 missing=
@@ -45,8 +48,22 @@ ok "$([ -z "$missing" ]; echo $?)" "every file installed with its mode${missing:
 nfiles=$(find "$root" -type f | wc -l)
 nlist=$(DESTDIR=$root "$top/scripts/install.sh" list "$out" | wc -l)
 npol=$(ls "$top"/bpf/*.bpf.c | wc -l)
-ok "$([ "$nfiles" = "$nlist" ] && [ "$nlist" = $((npol + 10)) ]; echo $?)" \
-	"$nfiles files installed, the manifest's $nlist ($npol policies, 2 tools, unit, 3 man pages, 2 completions, 2 docs)"
+ok "$([ "$nfiles" = "$nlist" ] && [ "$nlist" = $((npol + 19)) ]; echo $?)" \
+	"$nfiles files installed, the manifest's $nlist ($npol policies, 2 tools, unit, 3 man pages, 2 completions, 2 docs, 8 headers, the template)"
+
+# A vendor's policy from what is installed, nothing of the tree: the
+# template, renamed, built with -I INCLUDEDIR/np only, is a struct_ops
+# object named for the vendor.
+inc=$root$INCLUDEDIR/np
+sed 's/minimal/acme/g' "$root$DOCDIR/examples/minimal.bpf.c" >"$t/acme.bpf.c"
+(cd "$t" && clang-19 -g -O2 -target bpf -D__TARGET_ARCH_x86 -nostdinc \
+	-isystem "$(clang-19 -print-resource-dir)/include" -I"$inc" \
+	-c acme.bpf.c -o acme.bpf.o) >"$t/cc.log" 2>&1
+rc=$?
+ok "$([ $rc = 0 ] && llvm-objdump-19 -h "$t/acme.bpf.o" |
+	grep -q '\.struct_ops\.link' &&
+	llvm-strings-19 "$t/acme.bpf.o" | grep -qx acme; echo $?)" \
+	"a policy builds from the installed template and headers alone (exit $rc$(head -c 200 "$t/cc.log" | tr '\n' ' '))"
 for p in "$top"/bpf/*.bpf.c; do
 	p=$(basename "$p" .c)
 	cmp -s "$out/bpf/$p.o" "$root$POLICYDIR/$p.o" || missing+=" $p"
