@@ -308,6 +308,30 @@ while True:
 	return 1
 }
 
+# poll_arm FILE OUT [SECONDS]: poll(2) a sysfs FILE in the background
+# (POLLER is the poller).  It reads FILE first, so that no notification
+# after that is missed (kernfs compares its event count with the
+# reader's), says "armed" in OUT, then waits up to SECONDS (60) times
+# NP_SLOW and writes "woke VALUE" (FILE read again) or "timeout".  Fails
+# if it is not armed in time (Python starts slowly under TCG).
+poll_arm() {
+	python3 - "$1" "$((${3:-60} * ${NP_SLOW:-1} * 1000))" >"$2" 2>&1 <<'EOF' &
+import select, sys
+f = open(sys.argv[1])
+f.read()
+print("armed", flush=True)
+p = select.poll()
+p.register(f, select.POLLPRI | select.POLLERR)
+if p.poll(int(sys.argv[2])):
+    f.seek(0)
+    print("woke", f.read().strip(), flush=True)
+else:
+    print("timeout", flush=True)
+EOF
+	POLLER=$!
+	wait_grep '^armed$' "$2" 60
+}
+
 # np_metrics SOCKET: what npd serves on its metrics socket.
 np_metrics() {
 	python3 - "$1" <<'EOF'

@@ -93,25 +93,9 @@ high=$((cap * 80 / 100))
 ev0=$(cram watermark_events) of0=$(cram overflow_events)
 alerts0=$(np_stat device_alerts)
 trace_start cram_emu/cram_emu_watermark
-# The poller reads the attribute first: from then on a notification is
-# not missed (kernfs compares its event count with the reader's), so the
-# storm starts only once it says so.  Python starts slowly under TCG.
-python3 - "$C/watermark" >"$NP_OUT/poll.out" 2>&1 <<'EOF' &
-import select, sys
-f = open(sys.argv[1])
-f.read()
-print("armed", flush=True)
-p = select.poll()
-p.register(f, select.POLLPRI | select.POLLERR)
-if p.poll(120000):
-    f.seek(0)
-    print("woke", f.read().strip())
-EOF
-poller=$!
-for _ in $(seq 1 300); do
-	grep -q '^armed$' "$NP_OUT/poll.out" && break
-	sleep 0.2
-done
+# The storm starts only once the poller is armed.
+poll_arm "$C/watermark" "$NP_OUT/poll.out" 120
+poller=$POLLER
 cstorm 64 random
 n=$(kv on_node "$STORM_LINE")
 peak=$(cram peak_physical_bytes)

@@ -34,28 +34,8 @@ out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
 ok "$([ $? != 0 ] && [ "$(np_sys device_alert)" = normal ]; echo $?)" \
 	"an unprivileged write is refused: $out"
 
-# poll_alert OUT: a poller of device_alert in the background (POLLER),
-# armed once OUT says so; it prints what it read when woken.
-poll_alert() {
-	python3 - "$D/device_alert" >"$1" 2>&1 <<'EOF' &
-import select, sys
-f = open(sys.argv[1])
-f.read()
-print("armed", flush=True)
-p = select.poll()
-p.register(f, select.POLLPRI | select.POLLERR)
-if p.poll(60000):
-    f.seek(0)
-    print("woke", f.read().strip(), flush=True)
-else:
-    print("timeout", flush=True)
-EOF
-	POLLER=$!
-	wait_grep '^armed$' "$1"
-}
-
 alerts0=$(np_stat device_alerts)
-poll_alert "$run/poll1"
+poll_arm "$D/device_alert" "$run/poll1"
 echo "$P 1" >"$NP_DBG/alert"
 wait "$POLLER"
 ok "$(grep -qx 'woke high' "$run/poll1" &&
@@ -64,7 +44,7 @@ ok "$(grep -qx 'woke high' "$run/poll1" &&
 echo "$P 1" >"$NP_DBG/alert"
 ok "$([ "$(np_stat device_alerts)" = $((alerts0 + 1)) ]; echo $?)" \
 	"raising it again counts nothing ($(np_stat device_alerts))"
-poll_alert "$run/poll2"
+poll_arm "$D/device_alert" "$run/poll2"
 echo "$P 0" >"$NP_DBG/alert"
 wait "$POLLER"
 ok "$(grep -qx 'woke normal' "$run/poll2" &&
