@@ -41,9 +41,12 @@ wait "$POLLER"
 ok "$(grep -qx 'woke high' "$run/poll1" &&
 	[ "$(np_stat device_alerts)" = $((alerts0 + 1)) ]; echo $?)" \
 	"raised: the poller woke and read '$(tail -n 1 "$run/poll1")', device_alerts $alerts0 -> $(np_stat device_alerts)"
+poll_arm "$D/device_alert" "$run/poll-same" 3
 echo "$P 1" >"$NP_DBG/alert"
-ok "$([ "$(np_stat device_alerts)" = $((alerts0 + 1)) ]; echo $?)" \
-	"raising it again counts nothing ($(np_stat device_alerts))"
+wait "$POLLER"
+ok "$([ "$(np_stat device_alerts)" = $((alerts0 + 1)) ] &&
+	grep -qx timeout "$run/poll-same"; echo $?)" \
+	"raising it again counts nothing ($(np_stat device_alerts)) and wakes no poller ($(tail -n 1 "$run/poll-same"))"
 poll_arm "$D/device_alert" "$run/poll2"
 echo "$P 0" >"$NP_DBG/alert"
 wait "$POLLER"
