@@ -16,7 +16,9 @@
  *   nplife NODE updateerror
  *	an update whose old policy's exit sleeps (as above) while the new
  *	policy reports an error from its first decision: the error counts,
- *	and disables the new policy
+ *	and disables the new policy; its flags (compaction besides the
+ *	built-in policy's) are gone at once, not only once the update is
+ *	over and the error is acted on
  *
  * Prints one "ok - ..." or "not ok - ..." line per check; exits 1 if a
  * check failed, 2 on usage errors.
@@ -102,16 +104,26 @@ static void uffd_release(struct uffd_page *u)
 	ioctl(u->fd, UFFDIO_ZEROPAGE, &zp);
 }
 
-static struct np_policy *prepare(const char *name, const char *set1,
-				 const char *set2)
+/* np_testpol as NAME with FLAGS (NULL: its own), SET1 and SET2. */
+static struct np_policy *prepare_flags(const char *name, const char *flags,
+				       const char *set1, const char *set2)
 {
 	const char *sets[2] = { set1, set2 };
 	struct np_policy *p = NULL;
+	unsigned int f;
 
-	if (np_policy_prepare(POLICY, nid, name, NULL, sets,
+	if (flags && np_flags_parse(flags, &f))
+		return NULL;
+	if (np_policy_prepare(POLICY, nid, name, flags ? &f : NULL, sets,
 			      set1 ? (set2 ? 2 : 1) : 0, &p))
 		return NULL;
 	return p;
+}
+
+static struct np_policy *prepare(const char *name, const char *set1,
+				 const char *set2)
+{
+	return prepare_flags(name, NULL, set1, set2);
 }
 
 static void node_file(const char *file, char *buf, size_t len)
@@ -334,7 +346,7 @@ static void fault_on_node(void)
 static int cmd_updateerror(void)
 {
 	struct attach_job job = { 0 };
-	char set[64], state[64] = "", kind[64], reason[64];
+	char set[64], state[64] = "", kind[64], reason[64], flags[128];
 	struct uffd_page u;
 	bool faulted;
 	pthread_t t;
@@ -344,7 +356,8 @@ static int cmd_updateerror(void)
 		return 1;
 	snprintf(set, sizeof(set), "exit_uaddr=%#lx", (unsigned long)u.addr);
 	job.p = prepare("life_old", set, NULL);
-	job.next = prepare("life_new", "error_after=1", NULL);
+	job.next = prepare_flags("life_new", "migration,mempolicy,compaction",
+				 "error_after=1", NULL);
 	if (!job.p || !job.next || np_policy_attach(job.p, false, &job.link))
 		return 1;
 	if (pthread_create(&t, NULL, attach_thread, &job))
@@ -354,6 +367,11 @@ static int cmd_updateerror(void)
 	check(faulted, "the old policy's exit callback is waiting for our page");
 	/* ...while the new policy decides, and errs at once. */
 	fault_on_node();
+	/* The error is acted on after the update: its flags go before. */
+	node_file("flags", flags, sizeof(flags));
+	check(!strcmp(flags, "migration mempolicy"),
+	      "while the update still runs, the flags are the built-in policy's (%s)",
+	      flags);
 	uffd_release(&u);
 	pthread_join(t, NULL);
 	check(job.ret == 0, "the update completes (%d)", job.ret);
