@@ -50,6 +50,7 @@ u64 evacuations;
 u64 evacuated_requested;
 u64 requests_passed;		/* pages of evacuate_now the kernel accepted */
 u64 requests_busy;		/* parts of evacuate_now refused for now */
+u64 requests_failed;		/* pages of evacuate_now refused for good */
 u64 last_request_ns;
 struct np_user_exit_info uei;
 
@@ -128,21 +129,27 @@ static bool may_admit(int nid)
 	 * Taken whole, so that a request written meanwhile waits for the
 	 * next decision.  The kernel holds at most NP_REQUEST_MAX_PAGES until
 	 * its work item takes them, and refuses whole (-EBUSY) a request
-	 * that does not fit: what it did not accept goes back into
-	 * evacuate_now, for a later decision to pass on.
+	 * that does not fit: that part goes back into evacuate_now, for a
+	 * later decision to pass on, with the rest.  Any other refusal
+	 * would come again: the part is dropped, and counted.
 	 */
 	now = __atomic_exchange_n(&t->evacuate_now, 0, __ATOMIC_SEQ_CST);
 	if (now) {
 		u64 part = now < NP_REQUEST_MAX_PAGES ? now :
 			   NP_REQUEST_MAX_PAGES;
+		u64 back = now - part;
+		int ret = request(nid, part);
 
-		if (request(nid, part)) {
+		if (ret == -EBUSY) {
 			__sync_fetch_and_add(&requests_busy, 1);
-			part = 0;
+			back = now;
+		} else if (ret) {
+			__sync_fetch_and_add(&requests_failed, part);
+		} else {
+			__sync_fetch_and_add(&requests_passed, part);
 		}
-		__sync_fetch_and_add(&requests_passed, part);
-		if (now > part)
-			__sync_fetch_and_add(&t->evacuate_now, now - part);
+		if (back)
+			__sync_fetch_and_add(&t->evacuate_now, back);
 	}
 	if (use >= evac) {
 		u64 ns = bpf_ktime_get_ns();

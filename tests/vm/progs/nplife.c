@@ -7,7 +7,8 @@
  *	an init that returns a positive value, or a negative errno, on
  *	attach and on update: the first is refused with EINVAL, the second
  *	reaches the caller; a refused update leaves the old policy deciding;
- *	a poller of nodeN/private/state wakes for the refused attach
+ *	a poller of nodeN/private/state wakes for "enabling" while the init
+ *	sleeps, and again for "none" once it has returned 5
  *   nplife NODE initblock
  *	an init that sleeps (it reads a page of ours that waits on
  *	userfaultfd): meanwhile the node's sysfs files answer, and show the
@@ -183,31 +184,63 @@ static bool state_woke(int fd, int ms, char *buf, size_t len)
 	return true;
 }
 
+struct attach_job {
+	struct np_policy *p;
+	struct np_policy *next;		/* for an update: the new policy */
+	struct bpf_link *link;
+	int ret;
+};
+
+static void *attach_thread(void *arg)
+{
+	struct attach_job *j = arg;
+
+	if (j->next)
+		j->ret = np_policy_swap(j->next, j->link);
+	else
+		j->ret = np_policy_attach(j->p, false, &j->link);
+	return NULL;
+}
+
 static int cmd_initret(void)
 {
 	struct np_policy *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	char state[64], policy[64], woke[64], set[64];
+	struct attach_job job = { 0 };
 	struct bpf_link *link = NULL;
-	char state[64], policy[64], woke[64];
+	struct uffd_page u;
+	pthread_t t;
 	int r, fd;
 
-	a = prepare("life_pos", "init_ret=5", NULL);
+	/* An init that sleeps on our page, then returns 5. */
+	if (uffd_setup(&u))
+		return 1;
+	snprintf(set, sizeof(set), "init_uaddr=%#lx", (unsigned long)u.addr);
+	a = prepare("life_pos", "init_ret=5", set);
 	if (!a)
 		return 1;
 	fd = state_arm();
-	r = np_policy_attach(a, false, &link);
-	check(r == -EINVAL && !link,
+	job.p = a;
+	if (pthread_create(&t, NULL, attach_thread, &job))
+		return 1;
+	check(uffd_faulted(&u, 20000), "the init callback is waiting for our page");
+	check(state_woke(fd, 3000, woke, sizeof(woke)) &&
+	      !strcmp(woke, "enabling"),
+	      "a poller of state woke for enabling (read '%s')", woke);
+	uffd_release(&u);
+	pthread_join(t, NULL);
+	r = job.ret;
+	check(r == -EINVAL && !job.link,
 	      "attach: an init that returns 5 is refused with EINVAL (got %d)",
 	      r);
 	node_file("state", state, sizeof(state));
 	check(!strcmp(state, "none"), "the node has no BPF policy (%s)", state);
 	check(state_woke(fd, 3000, woke, sizeof(woke)) &&
 	      !strcmp(woke, "none"),
-	      "a poller of state woke for the refused attach (read '%s')",
-	      woke);
+	      "and again for the refused attach (read '%s')", woke);
 	if (fd >= 0)
 		close(fd);
-	bpf_link__destroy(link);
-	link = NULL;
+	bpf_link__destroy(job.link);
 
 	b = prepare("life_a", NULL, NULL);
 	c = prepare("life_pos2", "init_ret=7", NULL);
@@ -232,24 +265,6 @@ static int cmd_initret(void)
 	np_policy_close(c);
 	np_policy_close(d);
 	return 0;
-}
-
-struct attach_job {
-	struct np_policy *p;
-	struct np_policy *next;		/* for an update: the new policy */
-	struct bpf_link *link;
-	int ret;
-};
-
-static void *attach_thread(void *arg)
-{
-	struct attach_job *j = arg;
-
-	if (j->next)
-		j->ret = np_policy_swap(j->next, j->link);
-	else
-		j->ret = np_policy_attach(j->p, false, &j->link);
-	return NULL;
 }
 
 /* Read nodeN/private/@file in a child; true if it answered within @ms. */
