@@ -71608,7 +71608,7 @@ struct node_private {
 	atomic_long_t requested[3];
 	struct work_struct request_work;
 	long unsigned int request_cursor;
-	int dev_alert;
+	const struct node_private_device *alert_dev;
 	struct kernfs_node *alert_kn;
 };
 
