@@ -29,8 +29,9 @@ for c in $commits; do
 	# configuration does not build (no object in the full build), are
 	# skipped.
 	these=$(for o in $objs; do
-		[ -f "$am/${o%.o}.c" ] && [ -f "$out/kbuild/$o" ] &&
-			echo "$o"; done)
+		if [ -f "$am/${o%.o}.c" ] && [ -f "$out/kbuild/$o" ]; then
+			echo "$o"
+		fi; done)
 	cp "$out/kbuild/.config" "$kout/.config"
 	if make -s -C "$am" O="$kout" CC="ccache gcc" olddefconfig \
 		>/dev/null 2>&1 &&
