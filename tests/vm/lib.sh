@@ -208,9 +208,12 @@ bpf_objects() {
 	echo "$b"
 }
 
-# bpf_count: bpf_objects at this moment.
+# bpf_count: bpf_objects at this moment.  Not counted: the map of the
+# iterator bpftool loads to name each object's processes (pid_iter),
+# which is there only when that load succeeds, and is bpftool's own.
 bpf_count() {
-	echo "maps=$("$BPFTOOL" map list | grep -c '^[0-9]*:')" \
+	echo "maps=$("$BPFTOOL" map list | grep '^[0-9]*:' |
+		grep -vc ' name pid_iter\.')" \
 		"links=$("$BPFTOOL" link list | grep -c '^[0-9]*:')"
 }
 
