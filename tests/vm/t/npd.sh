@@ -154,8 +154,8 @@ storm_end
 # --- SIGHUP reloads; a broken config is refused with its line ------------
 conf "$run/good.conf" "set = evacuate_pages=512"
 kill -HUP "$NPD_PID"
-check "SIGHUP: new tunables applied" -- wait_log "reload"
-sleep 1
+# "reloaded" ends the reload ("SIGHUP: reloading" starts it).
+check "SIGHUP: new tunables applied" -- wait_log "reloaded "
 check "evacuate_pages=512 after the reload" -- test "$(tune evacuate_pages)" = 512
 cp "$run/good.conf" "$run/saved.conf"
 # A broken file changes nothing: same policy, same link update count,
