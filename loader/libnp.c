@@ -324,19 +324,22 @@ int np_device_counters(int nid, struct np_device_counters *c)
 	return ret ? ret : np_device_counters_parse(buf, c);
 }
 
+int np_device_alert_parse(const char *text, bool *high)
+{
+	if (!strcmp(text, "high"))
+		*high = true;
+	else if (!strcmp(text, "normal"))
+		*high = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int np_device_alert(int nid, bool *high)
 {
 	char buf[32];
 	int ret;
 
 	ret = np_node_read(nid, "device_alert", buf, sizeof(buf));
-	if (ret)
-		return ret;
-	if (!strcmp(buf, "high"))
-		*high = true;
-	else if (!strcmp(buf, "normal"))
-		*high = false;
-	else
-		return -EINVAL;
-	return 0;
+	return ret ? ret : np_device_alert_parse(buf, high);
 }

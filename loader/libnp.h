@@ -136,6 +136,8 @@ struct np_device_counters {
 int np_device_counters(int nid, struct np_device_counters *c);
 int np_device_counters_parse(char *text, struct np_device_counters *c);
 int np_device_alert(int nid, bool *high);
+/* TEXT of device_alert, without its newline (a poller reads it itself). */
+int np_device_alert_parse(const char *text, bool *high);
 /* The path of nodeN/private/FILE. */
 int np_node_path(int nid, const char *file, char *buf, size_t len);
 

@@ -615,13 +615,7 @@ static int alert_read(struct npd_node *n, bool *high)
 	while (len > 0 && buf[len - 1] == '\n')
 		len--;
 	buf[len] = '\0';
-	if (!strcmp(buf, "high"))
-		*high = true;
-	else if (!strcmp(buf, "normal"))
-		*high = false;
-	else
-		return -EINVAL;
-	return 0;
+	return np_device_alert_parse(buf, high);
 }
 
 /*

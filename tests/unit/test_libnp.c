@@ -212,6 +212,19 @@ static void test_device_counters(void)
 	EXPECT_INT(counters("logical_bytes \n", &c), -EINVAL);
 }
 
+static void test_device_alert(void)
+{
+	bool high = false;
+
+	EXPECT_INT(np_device_alert_parse("high", &high), 0);
+	EXPECT(high);
+	EXPECT_INT(np_device_alert_parse("normal", &high), 0);
+	EXPECT(!high);
+	EXPECT_INT(np_device_alert_parse("High", &high), -EINVAL);
+	EXPECT_INT(np_device_alert_parse("", &high), -EINVAL);
+	EXPECT(!high);
+}
+
 int main(int argc, char **argv)
 {
 	char exe[PATH_MAX], *slash;
@@ -231,6 +244,7 @@ int main(int argc, char **argv)
 	RUN(test_flags, "libnp: NP_OPS flags by name and number, and errors");
 	RUN(test_device_counters,
 	    "libnp: nodeN/private/device_counters, whatever the device");
+	RUN(test_device_alert, "libnp: nodeN/private/device_alert's two values");
 	RUN(test_set_tunables,
 	    "libnp: --set of a tunable: an unsigned value of its size");
 	RUN(test_tunables_rules,
