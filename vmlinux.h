@@ -42200,6 +42200,7 @@ struct dax_id {
 struct dax_kmem_data {
 	const char *res_name;
 	int mgid;
+	struct node_private_device np_dev;
 	struct resource *res[0];
 };
 
@@ -42519,6 +42520,7 @@ struct dev_dax {
 	struct device dev;
 	struct dev_pagemap *pgmap;
 	bool memmap_on_memory;
+	bool private_node;
 	int nr_range;
 	struct dev_dax_range *ranges;
 };

@@ -4,7 +4,8 @@
  * the BPF policy each configured node should have, watches the alert of
  * the device of each node whose device reports counters, reacts when the
  * ratio of its logical to physical bytes falls below the configured
- * minimum, serves metrics, and reloads its configuration on SIGHUP.  `npd --help`
+ * minimum, follows private nodes as they are hotplugged (kernel uevents),
+ * serves metrics, and reloads its configuration on SIGHUP.  `npd --help`
  * and docs/npd.md describe it.
  */
 #define _GNU_SOURCE
@@ -26,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 #include <bpf/libbpf.h>
 #include <systemd/sd-daemon.h>
 #include "np_common.h"
@@ -75,7 +77,10 @@ static const char usage_text[] =
 "  http = [ADDR:]PORT        HTTP for Prometheus: GET /metrics, on\n"
 "                            127.0.0.1 unless ADDR ([ADDR] for IPv6)\n"
 "  on_exit = keep | detach   what SIGTERM does to the managed policies\n"
-"  [node N]                  one section per private node\n"
+"  [node N]                  one section per private node, by node id\n"
+"  [device PATTERN]          or by the name of its device (fnmatch(3)\n"
+"                            pattern, e.g. dax0.0, cram_emu): whichever node\n"
+"                            has it, whenever it appears\n"
 "  policy = NAME | PATH      installed policy name or BPF object path\n"
 "  flags = F                 NP_OPS flags, names or a number (optional)\n"
 "  set = KEY=VALUE           tunable or global variable, at attach time;\n"
@@ -86,6 +91,11 @@ static const char usage_text[] =
 "          tighten KEY=VALUE...   write tunables\n"
 "          evacuate PAGES         evacuate_now=PAGES\n"
 "          swap POLICY            swap in another policy\n"
+"\n"
+"Hotplug: npd listens to kernel uevents; when a configured node becomes\n"
+"private (a dax device onlined as a private node, a CRAM device added) it\n"
+"sets its policy up, and when the node goes it drops the node's state and\n"
+"removes its stale pins.\n"
 "\n"
 "Signals: SIGHUP reloads the configuration (kept if the new one is\n"
 "invalid); SIGTERM and SIGINT exit, leaving the policies attached\n"
@@ -173,25 +183,30 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 
 /* --- metrics -------------------------------------------------------------- */
 
-static void gather(const struct npd *d, struct npd_node_metrics *m)
+/* The metrics of the nodes present into M; how many. */
+static int gather(const struct npd *d, struct npd_node_metrics *m)
 {
 	const struct npd_node *n;
+	struct npd_node_metrics *o;
 	char buf[8192];
-	int i;
+	int i, k = 0;
 
 	for (i = 0; i < d->nr_nodes; i++) {
 		n = &d->nodes[i];
-		memset(&m[i], 0, sizeof(m[i]));
-		m[i].nid = n->nid;
-		np_node_read(n->nid, "policy", m[i].policy,
-			     sizeof(m[i].policy));
-		np_node_read(n->nid, "state", m[i].state, sizeof(m[i].state));
+		if (!n->present)
+			continue;
+		o = &m[k++];
+		memset(o, 0, sizeof(*o));
+		o->nid = n->nid;
+		np_node_read(n->nid, "policy", o->policy, sizeof(o->policy));
+		np_node_read(n->nid, "state", o->state, sizeof(o->state));
 		if (!np_node_read(n->nid, "stat", buf, sizeof(buf)))
-			m[i].nr_stats = npd_stats_parse(buf, m[i].stats,
-							NPD_MAX_STATS);
-		m[i].has_device = !read_device(n->nid, &m[i].device);
-		memcpy(m[i].actions, n->actions, sizeof(m[i].actions));
+			o->nr_stats = npd_stats_parse(buf, o->stats,
+						      NPD_MAX_STATS);
+		o->has_device = !read_device(n->nid, &o->device);
+		memcpy(o->actions, n->actions, sizeof(o->actions));
 	}
+	return k;
 }
 
 /* The metrics text, allocated; its length in *LEN. */
@@ -200,18 +215,18 @@ static char *metrics_text(const struct npd *d, int *len)
 	struct npd_node_metrics *m;
 	size_t size = 16384;
 	char *buf = NULL, *bigger;
-	int n = -ENOSPC;
+	int n = -ENOSPC, nr;
 
 	m = calloc(d->nr_nodes ? d->nr_nodes : 1, sizeof(*m));
 	if (!m)
 		return NULL;
-	gather(d, m);
+	nr = gather(d, m);
 	while (n == -ENOSPC && size <= NPD_METRICS_MAX) {
 		bigger = realloc(buf, size);
 		if (!bigger)
 			break;
 		buf = bigger;
-		n = npd_metrics_format(m, d->nr_nodes, buf, size);
+		n = npd_metrics_format(m, nr, buf, size);
 		size *= 2;
 	}
 	free(m);
@@ -396,14 +411,155 @@ static void http_close(struct npd *d)
 
 /* --- start, reload, exit -------------------------------------------------- */
 
-static struct npd_node *find_node(struct npd *d, int nid)
+/* The running entry of the section NC names: same node id, or pattern. */
+static struct npd_node *find_node(struct npd *d,
+				  const struct npd_node_conf *nc)
 {
+	const struct npd_node_conf *oc;
 	int i;
 
-	for (i = 0; i < d->nr_nodes; i++)
-		if (d->nodes[i].conf && d->nodes[i].nid == nid)
+	for (i = 0; i < d->nr_nodes; i++) {
+		oc = d->nodes[i].conf;
+		if (!oc || !str_equal(oc->device, nc->device))
+			continue;
+		if (nc->device || oc->nid == nc->nid)
 			return &d->nodes[i];
+	}
 	return NULL;
+}
+
+/* --- hotplug --------------------------------------------------------------- */
+
+/*
+ * Bring the entries in line with the private nodes there are now: drop
+ * those whose node went (or whose device no longer matches), then give
+ * each absent entry its node if it is there: a [node N] its own node once
+ * its device is declared, a [device PATTERN] the lowest node with a
+ * matching device that no other entry holds ([node N] entries first, then
+ * in the order of the file).  An entry whose set-up fails stays present
+ * and unmanaged until its node goes, with the error in the log.
+ */
+static void follow(struct npd *d)
+{
+	static bool taken[NPD_MAX_NODE_ID + 1];
+	struct npd_node *n;
+	int i, nid;
+
+	memset(taken, 0, sizeof(taken));
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		if (n->present && !node_still_there(n))
+			node_gone(n);
+	}
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		if (!n->conf->device || n->present)
+			taken[n->nid] = true;
+	}
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		if (!n->present && !n->conf->device && node_ready(n->nid))
+			node_appear(n, n->nid);
+	}
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		if (n->present || !n->conf->device)
+			continue;
+		nid = node_find_device(n->conf->device, taken);
+		if (nid < 0)
+			continue;
+		taken[nid] = true;
+		node_appear(n, nid);
+	}
+}
+
+/*
+ * Listen to the kernel's uevents (netlink, the kernel's multicast group:
+ * no udev needed).  Only the kernel's messages are read; a node's uevent
+ * only makes npd look at sysfs again, so what a message says is never
+ * trusted beyond that.
+ */
+static int uevent_open(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,
+	};
+	int fd, size = 1 << 20;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	/* Bursts of memory block events: room for them, best effort. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* The value of KEY in the NUL-separated uevent BUF of LEN bytes. */
+static const char *uevent_get(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key), off;
+
+	for (off = strlen(buf) + 1; off < len; off += strlen(buf + off) + 1)
+		if (!strncmp(buf + off, key, klen) && buf[off + klen] == '=')
+			return buf + off + klen + 1;
+	return NULL;
+}
+
+/* Read the pending uevents; a node's (or lost ones) mean a rescan. */
+static void uevent_read(struct npd *d)
+{
+	struct sockaddr_nl from;
+	struct iovec iov;
+	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	static char buf[8192];
+	const char *sub, *act, *what;
+	bool rescan = false;
+	ssize_t len;
+
+	for (;;) {
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf) - 1;
+		msg.msg_namelen = sizeof(from);
+		len = recvmsg(d->ufd, &msg, 0);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				logwarn("uevents: some were lost; looking at every node again");
+				rescan = true;
+				continue;
+			}
+			if (errno != EAGAIN)
+				logerr("uevents: %s", strerror(errno));
+			break;
+		}
+		/* The kernel's own, whole messages only. */
+		if (from.nl_pid != 0 || (msg.msg_flags & MSG_TRUNC) || !len)
+			continue;
+		buf[len] = '\0';
+		sub = uevent_get(buf, len, "SUBSYSTEM");
+		if (!sub || strcmp(sub, "node"))
+			continue;
+		act = uevent_get(buf, len, "ACTION");
+		what = uevent_get(buf, len, "NODE_PRIVATE");
+		dbg("uevent: %s %s%s%s", act ? act : "?", buf,
+		    what ? " NODE_PRIVATE=" : "", what ? what : "");
+		rescan = true;
+	}
+	if (rescan)
+		follow(d);
 }
 
 static void episode_reset(struct npd_node *n)
@@ -433,7 +589,7 @@ static void reload(struct npd *d)
 		logerr("%s; keeping the running configuration", err);
 		return;
 	}
-	if (check_config(c)) {
+	if (check_config(c, d->conf)) {
 		logerr("%s: not applied; keeping the running configuration",
 		       d->path);
 		npd_config_free(c);
@@ -448,10 +604,14 @@ static void reload(struct npd *d)
 	for (i = 0; i < c->nr_nodes; i++) {
 		nc = &c->nodes[i];
 		n = &nodes[i];
-		old = find_node(d, nc->nid);
+		old = find_node(d, nc);
 		if (!old) {
 			node_init(n, nc);
+			/* A [device] entry waits for follow(), below. */
+			if (nc->device)
+				continue;
 			logmsg("node %d: new in the configuration", n->nid);
+			n->present = true;
 			node_setup(n, false);
 			alert_open(n);
 			continue;
@@ -462,7 +622,11 @@ static void reload(struct npd *d)
 		old->conf = NULL;
 		old->alert_fd = -1;
 		old->managed = false;
+		old->present = false;
 		n->conf = nc;
+		/* Not there now: follow() sets it up when it comes. */
+		if (!n->present)
+			continue;
 		if (n->managed && npd_node_conf_equal(oc, nc) &&
 		    !live_differs(n)) {
 			dbg("node %d: unchanged", n->nid);
@@ -504,7 +668,9 @@ static void reload(struct npd *d)
 	       d->nr_nodes == 1 ? "" : "s",
 	       c->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
 	for (i = 0; i < d->nr_nodes; i++)
-		evaluate(&d->nodes[i]);
+		if (d->nodes[i].present)
+			evaluate(&d->nodes[i]);
+	follow(d);
 }
 
 /* SIGTERM, SIGINT, or a start-up that failed: on_exit for every node. */
@@ -516,6 +682,9 @@ static void shutdown_nodes(struct npd *d, const char *why)
 		node_release(&d->nodes[i], d->conf->on_exit, why);
 	metrics_close(d);
 	http_close(d);
+	if (d->ufd >= 0)
+		close(d->ufd);
+	d->ufd = -1;
 }
 
 static int startup(struct npd *d)
@@ -536,7 +705,17 @@ static int startup(struct npd *d)
 		if (ret)
 			return ret;
 	}
+	/* Before the first look at the nodes: no change is missed. */
+	d->ufd = uevent_open();
+	if (d->ufd < 0) {
+		logerr("cannot listen to kernel uevents: %s", strerror(-d->ufd));
+		return d->ufd;
+	}
+	/* [node N] sections: their nodes are private (check_config()). */
 	for (i = 0; i < d->nr_nodes; i++) {
+		if (d->nodes[i].conf->device)
+			continue;
+		d->nodes[i].present = true;
 		ret = node_setup(&d->nodes[i], false);
 		if (ret) {
 			logerr("node %d cannot be set up; exiting",
@@ -545,11 +724,27 @@ static int startup(struct npd *d)
 		}
 		alert_open(&d->nodes[i]);
 	}
+	/* [device PATTERN] sections: those there now, the others later. */
+	follow(d);
+	for (i = 0; i < d->nr_nodes; i++) {
+		char label[NPD_MAX_DEVICE_LEN + 16];
+		struct npd_node *n = &d->nodes[i];
+
+		npd_node_conf_label(n->conf, label, sizeof(label));
+		if (n->present && !n->managed) {
+			logerr("%s cannot be set up; exiting", label);
+			return -EINVAL;
+		}
+		if (!n->present)
+			logmsg("%s: no such private node yet; waiting for it",
+			       label);
+	}
 	logmsg("running: %d node%s, on_exit %s", d->nr_nodes,
 	       d->nr_nodes == 1 ? "" : "s",
 	       d->conf->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
 	for (i = 0; i < d->nr_nodes; i++)
-		evaluate(&d->nodes[i]);
+		if (d->nodes[i].present && !d->nodes[i].conf->device)
+			evaluate(&d->nodes[i]);
 	return 0;
 }
 
@@ -656,7 +851,7 @@ static int signals(struct npd *d)
 
 static int event_loop(struct npd *d)
 {
-	struct pollfd fds[3 + NPD_MAX_NODES];
+	struct pollfd fds[4 + NPD_MAX_NODES];
 	int i, nr;
 
 	for (;;) {
@@ -666,12 +861,13 @@ static int event_loop(struct npd *d)
 			.fd = d->http ? npd_http_fd(d->http) : -1,
 			.events = POLLIN,
 		};
+		fds[3] = (struct pollfd){ .fd = d->ufd, .events = POLLIN };
 		for (i = 0; i < d->nr_nodes; i++)
-			fds[3 + i] = (struct pollfd){
+			fds[4 + i] = (struct pollfd){
 				.fd = d->nodes[i].alert_fd,
 				.events = POLLPRI | POLLERR,
 			};
-		nr = poll(fds, 3 + d->nr_nodes,
+		nr = poll(fds, 4 + d->nr_nodes,
 			  d->http ? npd_http_timeout(d->http) : -1);
 		if (nr < 0) {
 			if (errno == EINTR)
@@ -680,8 +876,12 @@ static int event_loop(struct npd *d)
 			return -errno;
 		}
 		for (i = 0; i < d->nr_nodes; i++)
-			if (fds[3 + i].revents & (POLLPRI | POLLERR | POLLNVAL))
+			if (d->nodes[i].alert_fd >= 0 &&
+			    (fds[4 + i].revents & (POLLPRI | POLLERR | POLLNVAL)))
 				alert_event(&d->nodes[i]);
+		/* After the alerts: a node that went closes its alert. */
+		if (fds[3].revents & POLLIN)
+			uevent_read(d);
 		if (fds[1].revents & POLLIN)
 			metrics_serve(d);
 		/* Its connections' timeouts too, not only what is ready. */
@@ -699,8 +899,14 @@ static int metrics_dump(struct npd *d)
 	int i, len;
 
 	d->nr_nodes = d->conf->nr_nodes;
-	for (i = 0; i < d->nr_nodes; i++)
-		node_init(&d->nodes[i], &d->conf->nodes[i]);
+	for (i = 0; i < d->nr_nodes; i++) {
+		struct npd_node *n = &d->nodes[i];
+
+		node_init(n, &d->conf->nodes[i]);
+		if (n->conf->device)
+			n->nid = node_find_device(n->conf->device, NULL);
+		n->present = n->nid >= 0;
+	}
 	text = metrics_text(d, &len);
 	if (!text) {
 		logerr("cannot format the metrics");
@@ -724,6 +930,7 @@ int main(int argc, char **argv)
 	};
 	struct npd d = {
 		.path = NPD_DEFAULT_CONF, .sfd = -1, .lfd = -1, .lock_fd = -1,
+		.ufd = -1,
 	};
 	bool check = false, dump = false;
 	char err[NPD_ERR_LEN];
@@ -779,7 +986,7 @@ int main(int argc, char **argv)
 		ret = metrics_dump(&d);
 		goto out;
 	}
-	if (check_config(d.conf))
+	if (check_config(d.conf, NULL))
 		goto out;
 	if (check) {
 		printf("npd: %s: valid, %d node%s\n", d.path,

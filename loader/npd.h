@@ -17,6 +17,7 @@
 struct npd_node {
 	int nid;
 	struct npd_node_conf *conf;	/* a node of npd.conf */
+	bool present;			/* nid is private (and matches) now */
 	bool managed;			/* npd attached or adopted its policy */
 	int alert_fd;			/* nodeN/private/device_alert, or -1 */
 	bool alert;
@@ -32,6 +33,7 @@ struct npd {
 	int nr_nodes;
 	struct npd_node *nodes;		/* NPD_MAX_NODES of them */
 	int sfd;			/* signalfd */
+	int ufd;			/* kernel uevents (netlink), or -1 */
 	int lfd;			/* metrics socket, or -1 */
 	char *lpath;			/* where it is bound */
 	struct npd_http *http;		/* HTTP metrics, or NULL */
@@ -58,8 +60,11 @@ static inline bool str_equal(const char *a, const char *b)
 }
 
 /* npd_node.c */
-/* Everything --check checks: policies that open, private nodes, flags. */
-int check_config(const struct npd_config *c);
+/*
+ * Everything --check checks: policies that open, private nodes, flags.
+ * With RUNNING (a reload), a [node N] it has may be absent for now.
+ */
+int check_config(const struct npd_config *c, const struct npd_config *running);
 void node_init(struct npd_node *n, struct npd_node_conf *nc);
 /*
  * Give node N its configured policy: adopt the pinned one if it runs the
@@ -80,6 +85,19 @@ void swap_conf(struct npd_node_conf *a, struct npd_node_conf *b);
 int read_device(int nid, struct npd_device *d);
 /* Read what node N's device reports and apply its rules. */
 void evaluate(struct npd_node *n);
+/* Hotplug: whether present node N still is what its section names. */
+bool node_still_there(const struct npd_node *n);
+/*
+ * The lowest private node whose device is declared and matches PATTERN,
+ * leaving out those TAKEN (indexed by node id, or NULL); -1 if none.
+ */
+int node_find_device(const char *pattern, const bool *taken);
+/* Whether private node NID has its device declared. */
+bool node_ready(int nid);
+/* Node N went away: its alert, episode, pins and policy state go. */
+void node_gone(struct npd_node *n);
+/* Node NID is there for N: set its policy up; 0 or the setup's error. */
+int node_appear(struct npd_node *n, int nid);
 /* Watch the alert of node N's device if it reports counters; a wake-up. */
 void alert_open(struct npd_node *n);
 void alert_event(struct npd_node *n);

@@ -3,7 +3,8 @@
  * npd's configuration parser.  See npd_config.h and docs/npd.md.
  *
  * The file is read line by line: '#' starts a comment anywhere, blank
- * lines are skipped, "[global]" and "[node N]" open sections, and every
+ * lines are skipped, "[global]", "[node N]" and "[device PATTERN]" open
+ * sections, and every
  * other line is "KEY = VALUE".  The first error stops the parse and names
  * the file and line.
  */
@@ -28,7 +29,7 @@ struct parser {
 	char *err;
 	size_t errlen;
 	struct npd_config *c;
-	struct npd_node_conf *node;	/* the [node N] being read */
+	struct npd_node_conf *node;	/* the node section being read */
 	bool in_global;
 	int global_line;		/* of [global], 0 if none yet */
 	int metrics_line;
@@ -47,6 +48,24 @@ static int fail(struct parser *ps, const char *fmt, ...)
 	va_end(ap);
 	snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->file, ps->line, msg);
 	return -EINVAL;
+}
+
+const char *npd_node_conf_label(const struct npd_node_conf *nc, char *buf,
+				size_t len)
+{
+	if (nc->device)
+		snprintf(buf, len, "[device %s]", nc->device);
+	else
+		snprintf(buf, len, "[node %d]", nc->nid);
+	return buf;
+}
+
+/* The label of NC for one message (a static buffer: one per call). */
+static const char *label(const struct npd_node_conf *nc)
+{
+	static char buf[NPD_MAX_DEVICE_LEN + 16];
+
+	return npd_node_conf_label(nc, buf, sizeof(buf));
 }
 
 static char *trim(char *s)
@@ -188,8 +207,8 @@ static int parse_react(struct parser *ps, char *value)
 	int n = 0, i, ret;
 
 	if (nc->nr_reacts == NPD_MAX_REACTS)
-		return fail(ps, "more than %d react lines in [node %d]",
-			    NPD_MAX_REACTS, nc->nid);
+		return fail(ps, "more than %d react lines in %s",
+			    NPD_MAX_REACTS, label(nc));
 	for (w = strtok_r(value, " \t", &save); w;
 	     w = strtok_r(NULL, " \t", &save)) {
 		if (n == NPD_MAX_ASSIGN + 1)
@@ -250,8 +269,8 @@ static int parse_set(struct parser *ps, const char *value)
 	int i, ret;
 
 	if (nc->nr_sets == NPD_MAX_SETS)
-		return fail(ps, "more than %d set lines in [node %d]",
-			    NPD_MAX_SETS, nc->nid);
+		return fail(ps, "more than %d set lines in %s",
+			    NPD_MAX_SETS, label(nc));
 	ret = parse_assign(ps, "set", value, true, &text);
 	if (ret)
 		return ret;
@@ -366,12 +385,11 @@ static int end_node(struct parser *ps)
 		return 0;
 	if (!nc->policy) {
 		ps->line = nc->line;
-		return fail(ps, "[node %d] has no policy", nc->nid);
+		return fail(ps, "%s has no policy", label(nc));
 	}
 	if (nc->nr_reacts && !nc->min_ratio_line) {
 		ps->line = nc->reacts[0].line;
-		return fail(ps, "react without min_ratio in [node %d]",
-			    nc->nid);
+		return fail(ps, "react without min_ratio in %s", label(nc));
 	}
 	return 0;
 }
@@ -401,6 +419,44 @@ static int parse_node_header(struct parser *ps, const char *arg)
 	return 0;
 }
 
+/*
+ * "[device PATTERN]": the private node whose device name matches PATTERN.
+ * Names are sysfs words, so the pattern has no blanks or control
+ * characters.
+ */
+static int parse_device_header(struct parser *ps, const char *arg)
+{
+	struct npd_config *c = ps->c;
+	const char *p;
+	int i;
+
+	if (!*arg)
+		return fail(ps, "section [device] needs a device name or pattern: [device dax0.0]");
+	if (strlen(arg) > NPD_MAX_DEVICE_LEN)
+		return fail(ps, "device pattern longer than %d characters",
+			    NPD_MAX_DEVICE_LEN);
+	for (p = arg; *p; p++)
+		if (!isgraph((unsigned char)*p))
+			return fail(ps, "bad character in device pattern '%s'",
+				    arg);
+	for (i = 0; i < c->nr_nodes; i++)
+		if (c->nodes[i].device && !strcmp(c->nodes[i].device, arg))
+			return fail(ps, "duplicate device %s (first at line %d)",
+				    arg, c->nodes[i].line);
+	if (c->nr_nodes == NPD_MAX_NODES)
+		return fail(ps, "more than %d nodes", NPD_MAX_NODES);
+	ps->node = &c->nodes[c->nr_nodes];
+	ps->node->device = strdup(arg);
+	if (!ps->node->device) {
+		ps->node = NULL;
+		return -ENOMEM;
+	}
+	c->nr_nodes++;
+	ps->node->nid = -1;
+	ps->node->line = ps->line;
+	return 0;
+}
+
 static int parse_section(struct parser *ps, char *s)
 {
 	size_t len = strlen(s);
@@ -426,6 +482,9 @@ static int parse_section(struct parser *ps, char *s)
 	if (!strncmp(name, "node", 4) &&
 	    (!name[4] || name[4] == ' ' || name[4] == '\t'))
 		return parse_node_header(ps, trim(name + 4));
+	if (!strncmp(name, "device", 6) &&
+	    (!name[6] || name[6] == ' ' || name[6] == '\t'))
+		return parse_device_header(ps, trim(name + 6));
 	return fail(ps, "unknown section [%s]", name);
 }
 
@@ -455,7 +514,7 @@ static int parse_line(struct parser *ps, char *line)
 		return node_key(ps, key, value);
 	if (ps->in_global)
 		return global_key(ps, key, value);
-	return fail(ps, "key '%s' outside a section ([global] or [node N])",
+	return fail(ps, "key '%s' outside a section ([global], [node N] or [device PATTERN])",
 		    key);
 }
 
@@ -568,6 +627,7 @@ static void node_conf_free(struct npd_node_conf *nc)
 {
 	int i, j;
 
+	free(nc->device);
 	free(nc->policy);
 	free(nc->flags);
 	for (i = 0; i < nc->nr_sets; i++)
@@ -668,7 +728,7 @@ const struct npd_node_conf *npd_config_node(const struct npd_config *c,
 	int i;
 
 	for (i = 0; i < c->nr_nodes; i++)
-		if (c->nodes[i].nid == nid)
+		if (!c->nodes[i].device && c->nodes[i].nid == nid)
 			return &c->nodes[i];
 	return NULL;
 }
@@ -684,7 +744,8 @@ bool npd_node_conf_equal(const struct npd_node_conf *a,
 	const struct npd_react *ra, *rb;
 	int i, j;
 
-	if (a->nid != b->nid || !str_equal(a->policy, b->policy) ||
+	if (a->nid != b->nid || !str_equal(a->device, b->device) ||
+	    !str_equal(a->policy, b->policy) ||
 	    !str_equal(a->flags, b->flags) || a->nr_sets != b->nr_sets ||
 	    a->min_ratio != b->min_ratio || a->nr_reacts != b->nr_reacts)
 		return false;

@@ -19,6 +19,7 @@
 #define NPD_MAX_REACTS		16
 #define NPD_MAX_ASSIGN		16	/* KEY=VALUE per tighten */
 #define NPD_MAX_NODE_ID		1023
+#define NPD_MAX_DEVICE_LEN	63	/* of a [device PATTERN] */
 /* An error message, with "FILE:LINE: " in front. */
 #define NPD_ERR_LEN		512
 
@@ -48,9 +49,15 @@ struct npd_react {
 	char *policy;				/* swap */
 };
 
+/*
+ * A [node N] section names its node; a [device PATTERN] section names the
+ * private node whose device (nodeN/private/device) matches PATTERN, an
+ * fnmatch(3) pattern, whichever node that is and whenever it appears.
+ */
 struct npd_node_conf {
-	int nid;
-	int line;			/* of the [node N] header */
+	int nid;			/* -1 for a [device PATTERN] */
+	char *device;			/* PATTERN, or NULL for [node N] */
+	int line;			/* of the section header */
 	char *policy;
 	int policy_line;
 	char *flags;			/* as written, or NULL */
@@ -98,6 +105,9 @@ int npd_http_addr_parse(const char *text, struct sockaddr_storage *sa,
 
 const struct npd_node_conf *npd_config_node(const struct npd_config *c,
 					    int nid);
+/* "[node 2]" or "[device dax0.0]", into BUF. */
+const char *npd_node_conf_label(const struct npd_node_conf *nc, char *buf,
+				size_t len);
 /* The key of an assignment, into BUF ("high_pct" of "high_pct=60"). */
 const char *npd_assign_key(const char *assign, char *buf, size_t len);
 /* Whether A and B configure a node the same way (lines aside). */

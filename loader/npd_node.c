@@ -6,8 +6,10 @@
  * these from start-up, reloads and its event loop.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -195,39 +197,54 @@ static void flag_names(unsigned int mask, char *buf, size_t len)
 
 static int check_node(const struct npd_config *c,
 		      const struct npd_node_conf *nc, const int *nids, int nr,
-		      const char *private_list)
+		      const char *private_list, const struct npd_config *running)
 {
 	struct np_policy *p;
 	unsigned int flags;
-	int i, ret = 0;
+	int i, nid = nc->nid, ret = 0;
 
-	for (i = 0; i < nr && nids[i] != nc->nid; i++)
-		;
-	if (i == nr) {
-		logerr("%s:%d: node %d is not private (private nodes: %s)",
-		       c->file, nc->line, nc->nid,
-		       *private_list ? private_list : "none");
-		return -EINVAL;
+	/*
+	 * A [device] section may name a node that is not there yet; so may
+	 * a [node N] that the running configuration has (its node went and
+	 * will come back).  A new [node N] must name a private node: a
+	 * typo is caught now, not left waiting.
+	 */
+	if (nc->device) {
+		nid = node_find_device(nc->device, NULL);
+	} else {
+		for (i = 0; i < nr && nids[i] != nid; i++)
+			;
+		/* Registered with its memory offline counts too. */
+		if (i == nr && !node_ready(nid)) {
+			if (!running || !npd_config_node(running, nid)) {
+				logerr("%s:%d: node %d is not private (private nodes: %s)",
+				       c->file, nc->line, nc->nid,
+				       *private_list ? private_list : "none");
+				return -EINVAL;
+			}
+			nid = -1;
+		}
 	}
 	if (nc->flags && np_flags_parse(nc->flags, &flags)) {
 		logerr("%s:%d: bad flags '%s'", c->file, nc->flags_line,
 		       nc->flags);
 		return -EINVAL;
 	}
-	if (nc->flags) {
+	/* The device of a node that is not there is checked when it is. */
+	if (nc->flags && nid >= 0) {
 		unsigned int caps;
 		char lacks[160], dev[64] = "?";
 
-		if (node_mask(nc->nid, "caps", &caps)) {
+		if (node_mask(nid, "caps", &caps)) {
 			logerr("%s:%d: cannot read the capabilities of node %d",
-			       c->file, nc->flags_line, nc->nid);
+			       c->file, nc->flags_line, nid);
 			return -EINVAL;
 		}
 		if (flags & ~caps) {
-			np_node_read(nc->nid, "device", dev, sizeof(dev));
+			np_node_read(nid, "device", dev, sizeof(dev));
 			flag_names(flags & ~caps, lacks, sizeof(lacks));
 			logerr("%s:%d: flags %s: the device of node %d (%s) lacks %s",
-			       c->file, nc->flags_line, nc->flags, nc->nid,
+			       c->file, nc->flags_line, nc->flags, nid,
 			       dev, lacks);
 			return -EINVAL;
 		}
@@ -246,8 +263,12 @@ static int check_node(const struct npd_config *c,
 		}
 	}
 	if (!ret && np_policy_check_tunables(p, "set")) {
-		logerr("%s:%d: the set entries of [node %d] break a rule of policy %s's tunables",
-		       c->file, nc->line, nc->nid, np_policy_name(p));
+		char label[NPD_MAX_DEVICE_LEN + 16];
+
+		logerr("%s:%d: the set entries of %s break a rule of policy %s's tunables",
+		       c->file, nc->line,
+		       npd_node_conf_label(nc, label, sizeof(label)),
+		       np_policy_name(p));
 		ret = -EINVAL;
 	}
 	if (!ret)
@@ -257,7 +278,7 @@ static int check_node(const struct npd_config *c,
 }
 
 /* Everything --check checks: policies that open, private nodes, flags. */
-int check_config(const struct npd_config *c)
+int check_config(const struct npd_config *c, const struct npd_config *running)
 {
 	int nids[NPD_MAX_NODE_ID + 1], nr, i, ret = 0;
 	char list[512] = "";
@@ -273,7 +294,7 @@ int check_config(const struct npd_config *c)
 		used += snprintf(list + used, sizeof(list) - used, "%s%d",
 				 i ? "," : "", nids[i]);
 	for (i = 0; i < c->nr_nodes && !ret; i++)
-		ret = check_node(c, &c->nodes[i], nids, nr, list);
+		ret = check_node(c, &c->nodes[i], nids, nr, list, running);
 	return ret;
 }
 
@@ -694,6 +715,114 @@ void node_init(struct npd_node *n, struct npd_node_conf *nc)
 	n->nid = nc->nid;
 	n->conf = nc;
 	n->alert_fd = -1;
+}
+
+/* --- following hotplug ---------------------------------------------------- */
+
+/*
+ * The name of the device of private node NID into BUF: 1 if the node is
+ * private and its driver declared a device, 0 if it is private without
+ * one yet (no capabilities: no policy could ask for a service), or a
+ * negative errno (-ENOENT: not private).
+ */
+static int node_device(int nid, char *buf, size_t len)
+{
+	int ret;
+
+	ret = np_node_read(nid, "device", buf, len);
+	if (ret)
+		return ret;
+	return strcmp(buf, "none") ? 1 : 0;
+}
+
+bool node_still_there(const struct npd_node *n)
+{
+	char dev[64];
+	int ret;
+
+	ret = node_device(n->nid, dev, sizeof(dev));
+	if (!n->conf->device)
+		return ret >= 0;
+	return ret == 1 && !fnmatch(n->conf->device, dev, 0);
+}
+
+int node_find_device(const char *pattern, const bool *taken)
+{
+	char dev[64];
+	struct dirent *de;
+	int nid, found = -1;
+	char *end;
+	DIR *dir;
+
+	dir = opendir("/sys/devices/system/node");
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "node", 4))
+			continue;
+		nid = strtol(de->d_name + 4, &end, 10);
+		if (end == de->d_name + 4 || *end || nid < 0 ||
+		    nid > NPD_MAX_NODE_ID || (taken && taken[nid]))
+			continue;
+		if (node_device(nid, dev, sizeof(dev)) != 1 ||
+		    fnmatch(pattern, dev, 0))
+			continue;
+		/* The lowest node id: the same answer on every scan. */
+		if (found < 0 || nid < found)
+			found = nid;
+	}
+	closedir(dir);
+	return found;
+}
+
+bool node_ready(int nid)
+{
+	char dev[64];
+
+	return node_device(nid, dev, sizeof(dev)) == 1;
+}
+
+void node_gone(struct npd_node *n)
+{
+	char label[NPD_MAX_DEVICE_LEN + 16];
+	int ret;
+
+	if (n->alert_fd >= 0)
+		close(n->alert_fd);
+	n->alert_fd = -1;
+	n->alert = false;
+	memset(&n->ep, 0, sizeof(n->ep));
+	n->saved.n = 0;
+	n->swapped = false;
+	logmsg("node %d: no longer private or no longer %s: its state is dropped",
+	       n->nid, npd_node_conf_label(n->conf, label, sizeof(label)));
+	/* The policy went with the node: its link is stale, its pin goes. */
+	ret = np_pin_clean(n->nid);
+	if (ret < 0)
+		logerr("node %d: cannot remove its stale pins: %s", n->nid,
+		       strerror(-ret));
+	n->managed = false;
+	n->present = false;
+	if (n->conf->device)
+		n->nid = -1;
+}
+
+int node_appear(struct npd_node *n, int nid)
+{
+	char label[NPD_MAX_DEVICE_LEN + 16], dev[64] = "?";
+	int ret;
+
+	n->nid = nid;
+	n->present = true;
+	node_device(nid, dev, sizeof(dev));
+	logmsg("node %d: private, device %s: set up for %s", nid, dev,
+	       npd_node_conf_label(n->conf, label, sizeof(label)));
+	ret = node_setup(n, false);
+	if (ret)
+		return ret;
+	alert_open(n);
+	evaluate(n);
+	return 0;
 }
 
 /* What SIGTERM does, or a node leaving the configuration. */

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|cramall|noclaim] [kmemleak]
+# guest.sh TEST OUTDIR BINDIR TIMEOUT [claim|cram|cramall|dax|noclaim] [kmemleak]
 #
 # Runs inside the VM (PID 1's child, as root).  Turns the memory-only NUMA
 # nodes into private nodes with the test driver (with "cram", the first
-# one with the CRAM emulator, cram_emu; with "cramall", every one), runs
+# one with the CRAM emulator, cram_emu; with "cramall", every one; with
+# "dax", the one node through ndctl, daxctl and dax/kmem), runs
 # one test script from tests/vm/t/ (or the demo), and leaves in OUTDIR:
 #   output  what the test printed     rc     its exit status
 #   dmesg   the whole kernel log      setup  the node claim log
@@ -74,15 +75,57 @@ claim() {
 	echo "$first NP_NODES='$nodes'" >"$out/node.env"
 }
 
+# "dax": the memory-only node's range is a legacy PMEM region (memmap=!,
+# X86_PMEM_LEGACY).  Debian's ndctl makes it a devdax namespace and
+# daxctl hands that to dax/kmem, which adds it as a private node because
+# the device's private_node attribute says so: what an operator does with
+# a PMEM DIMM or a CXL expander.  NP_DAX names the dax device.
+claim_dax() {
+	local dev nid range start end
+	[ -d /sys/bus/nd/devices/region0 ] || {
+		echo "no legacy PMEM region (memmap=SIZE!START)" >&2
+		return 1
+	}
+	echo "+ ndctl create-namespace --force --reconfig=namespace0.0 --mode=devdax"
+	ndctl create-namespace --force --reconfig=namespace0.0 \
+		--mode=devdax || return 1
+	dev=$(daxctl list | python3 -c \
+		'import json, sys; print(json.load(sys.stdin)[0]["chardev"])') ||
+		return 1
+	echo "+ echo 1 > /sys/bus/dax/devices/$dev/private_node"
+	echo 1 >"/sys/bus/dax/devices/$dev/private_node" || return 1
+	echo "+ daxctl reconfigure-device --mode=system-ram $dev"
+	daxctl reconfigure-device --mode=system-ram "$dev" || return 1
+	nid=$(cat "/sys/bus/dax/devices/$dev/target_node")
+	grep -qw "$nid" /sys/devices/system/node/has_private_memory || {
+		echo "node $nid of $dev is not in has_private_memory" >&2
+		return 1
+	}
+	range=$(grep 'System RAM (kmem)' /proc/iomem | head -n 1 |
+		sed 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) .*/\1 \2/')
+	read -r start end <<<"$range"
+	echo "$dev: node $nid, System RAM (kmem) [0x$start-0x$end]"
+	echo "NP_NODE=$nid NP_START=0x$start" \
+		"NP_SIZE=$(printf '0x%x' $((0x$end - 0x$start + 1)))" \
+		"NP_NODES='$nid' NP_DAX=$dev" >"$out/node.env"
+}
+
 if [ "$claim" = noclaim ]; then
 	echo "NP_NODE= NP_START= NP_SIZE= NP_NODES=" >"$out/node.env"
+elif [ "$claim" = dax ]; then
+	if ! claim_dax >"$out/setup" 2>&1; then
+		cat "$out/setup"
+		finish 3
+	fi
 elif ! claim >"$out/setup" 2>&1; then
 	cat "$out/setup"
 	finish 3
 fi
 # shellcheck disable=SC1091
 . "$out/node.env"
-export NP_NODE NP_START NP_SIZE NP_NODES
+NP_KIND=$claim
+case "$claim" in claim) NP_KIND=test ;; cramall) NP_KIND=cram ;; esac
+export NP_NODE NP_START NP_SIZE NP_NODES NP_KIND NP_DAX=${NP_DAX:-}
 
 if [ "$test" = demo ]; then
 	script=$here/demo.sh

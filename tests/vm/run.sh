@@ -31,7 +31,11 @@
 #   # nodes: 2         private nodes (1 by default; 2 halves the 1G)
 #   # device: cram     the first private node is claimed by the CRAM
 #                      emulator (cram_emu) instead of the test driver;
-#                      "cramall": every private node is
+#                      "cramall": every private node is; "dax": the
+#                      node's range is a legacy PMEM region that ndctl,
+#                      daxctl and dax/kmem make a private node (1 node)
+#   # also: dax        the test runs a second time as NAME@dax, on a
+#                      dax-backed private node (--only NAME@dax runs it)
 # A test fails if it exits non-zero, times out, or if the guest kernel log
 # shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
@@ -72,10 +76,17 @@ if [ ! -d "$here/$suite" ]; then
 	exit 2
 fi
 tests=$(cd "$here/$suite" && ls -- *.sh | grep -v 'lib\.sh$' | sed 's/\.sh$//')
+# Second passes: NAME@KIND for each kind a test's "also:" header names.
+tests=$(for t in $tests; do
+	echo "$t"
+	for k in $(sed -n 's/^# also: //p' "$here/$suite/$t.sh"); do
+		echo "$t@$k"
+	done
+done)
 if [ $list = 1 ]; then
 	for t in $tests; do
 		printf '%-16s %s\n' "$t" \
-			"$(sed -n 's/^# description: //p' "$here/$suite/$t.sh")"
+			"$(sed -n 's/^# description: //p' "$here/$suite/${t%@*}.sh")"
 	done
 	exit 0
 fi
@@ -101,7 +112,8 @@ if ! command -v vng >/dev/null; then
 fi
 if [ -n "$only" ]; then
 	for t in ${only//,/ }; do
-		if [ ! -f "$here/$suite/$t.sh" ]; then
+		if [ ! -f "$here/$suite/${t%@*}.sh" ] ||
+		   { [ "${t#*@}" != "$t" ] && [ "${t#*@}" != dax ]; }; then
 			echo "run.sh: no test '$t'; tests are:" $tests >&2
 			exit 2
 		fi
@@ -113,14 +125,16 @@ bin=$(readlink -f "$bin")
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-# vm_args CPUS NODES: two ordinary nodes with CPUS/2 CPUs each, and one
-# memory-only node farther away (or two of 512M each with NODES=2).  On
-# q35 with 3G the first 2G sit below 4G and the memory-only nodes at 4G:
-# reserve them.  One socket per node, or the guest warns that CPUs sharing
-# a cache sit on different nodes.
+# vm_args CPUS NODES [DEVICE]: two ordinary nodes with CPUS/2 CPUs each,
+# and one memory-only node farther away (or two of 512M each with
+# NODES=2).  On q35 with 3G the first 2G sit below 4G and the memory-only
+# nodes at 4G: reserve them (memmap=$), or with DEVICE "dax" make them a
+# legacy PMEM region (memmap=!).  One socket per node, or the guest warns
+# that CPUs sharing a cache sit on different nodes.
 vm_args() {
-	local half=$(($1 / 2))
+	local half=$(($1 / 2)) memmap='memmap=1G$0x100000000'
 	local n0=0 n1=$half
+	[ "${3:-}" = dax ] && memmap='memmap=1G!0x100000000'
 	[ "$half" -gt 1 ] && n0=0-$((half - 1)) n1=$half-$(($1 - 1))
 	VM_ARGS=(--disable-kvm --cpus "$1" --memory 3G
 		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1")
@@ -133,7 +147,7 @@ vm_args() {
 	VM_ARGS+=(--numa-distance 0,1=20 --numa-distance 0,2=30
 		--numa-distance 1,2=30
 		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1"
-		--append 'memmap=1G$0x100000000')
+		--append "$memmap")
 }
 BOOT_ALLOWANCE=$((120 * slow))
 
@@ -148,8 +162,8 @@ BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Huh VM_FAULT_O
 # "cramall" every one.
 run_one() {
 	local name=$1 tmo=$(($2 * slow)) dir=$3 how=$claim
-	vm_args "${4:-2}" "${5:-1}"
 	[ -n "${6:-}" ] && [ "$claim" = claim ] && how=${6}
+	vm_args "${4:-2}" "${5:-1}" "$how"
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
@@ -202,16 +216,22 @@ echo "TAP version 13"
 echo "1..$total"
 for t in $tests; do
 	n=$((n + 1))
-	tmo=$(sed -n 's/^# timeout: //p' "$here/$suite/$t.sh")
+	file=$here/$suite/${t%@*}.sh
+	tmo=$(sed -n 's/^# timeout: //p' "$file")
 	tmo=${tmo:-300}
-	cpus=$(sed -n 's/^# cpus: //p' "$here/$suite/$t.sh")
-	nodes=$(sed -n 's/^# nodes: //p' "$here/$suite/$t.sh")
-	device=$(sed -n 's/^# device: //p' "$here/$suite/$t.sh")
+	cpus=$(sed -n 's/^# cpus: //p' "$file")
+	nodes=$(sed -n 's/^# nodes: //p' "$file")
+	device=$(sed -n 's/^# device: //p' "$file")
+	# NAME@KIND: the test again, on a node of that kind.
+	if [ "${t#*@}" != "$t" ]; then
+		device=${t#*@}
+		nodes=1
+	fi
 	dir=$out/$t
 	echo "# [$n/$total] $t: booting (timeout $((tmo * slow))s)" >&2
 	start=$(date +%s)
-	name=$t
-	[ "$suite" = t ] || name=$suite/$t
+	name=${t%@*}
+	[ "$suite" = t ] || name=$suite/$name
 	run_one "$name" "$tmo" "$dir" "${cpus:-2}" "${nodes:-1}" "$device"
 	secs=$(($(date +%s) - start))
 	reason=
