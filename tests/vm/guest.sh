@@ -81,7 +81,19 @@ claim() {
 # the device's private_node attribute says so: what an operator does with
 # a PMEM DIMM or a CXL expander.  NP_DAX names the dax device.
 claim_dax() {
-	local dev nid range start end
+	local dev nid range start end kmods=/lib/modules/$(uname -r)
+	# daxctl asks libkmod for dax/kmem, which is built in: give libkmod
+	# the kernel's list of built-in modules (/lib is a scratch overlay).
+	if [ ! -e "$kmods/modules.builtin.bin" ]; then
+		[ -f "${NP_KBUILD:-}/modules.builtin" ] || {
+			echo "no modules.builtin of this kernel (NP_KBUILD)" >&2
+			return 1
+		}
+		mkdir -p "$kmods" &&
+			cp "$NP_KBUILD/modules.builtin" \
+				"$NP_KBUILD/modules.builtin.modinfo" "$kmods/" &&
+			depmod "$(uname -r)" || return 1
+	fi
 	[ -d /sys/bus/nd/devices/region0 ] || {
 		echo "no legacy PMEM region (memmap=SIZE!START)" >&2
 		return 1

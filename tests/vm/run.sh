@@ -122,6 +122,10 @@ if [ -n "$only" ]; then
 fi
 kernel=$(readlink -f "$kernel")
 bin=$(readlink -f "$bin")
+# The build tree of the kernel (arch/x86/boot/bzImage in it): its
+# modules.builtin tells the guest's libkmod (daxctl) what is built in.
+kbuild=$(readlink -f "$(dirname "$kernel")/../../..")
+[ -f "$kbuild/modules.builtin" ] || kbuild=
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
@@ -169,7 +173,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "env NP_SLOW=$slow $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
+		--exec "env NP_SLOW=$slow NP_KBUILD=$kbuild $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }
