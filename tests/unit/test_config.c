@@ -162,7 +162,7 @@ static const struct bad bad[] = {
 	{ "[global\n",
 	  "npd.conf:1: expected ']' at the end of '[global'" },
 	{ "policy = cram\n",
-	  "npd.conf:1: key 'policy' outside a section ([global] or [node N])" },
+	  "npd.conf:1: key 'policy' outside a section ([global], [node N] or [device PATTERN])" },
 	{ "[node 2]\npolicy = cram\n\n[node 2]\npolicy = minimal\n",
 	  "npd.conf:4: duplicate node 2 (first at line 1)" },
 	{ "[node x]\n",
@@ -253,6 +253,20 @@ static const struct bad bad[] = {
 	  "npd.conf:2: http: port '0' is not a number from 1 to 65535" },
 	{ "[node 1]\npolicy = x\nhttp = 9464\n",
 	  "npd.conf:3: unknown key 'http'" },
+	{ "[device]\n",
+	  "npd.conf:1: section [device] needs a device name or pattern: [device dax0.0]" },
+	{ "[device dax0.0]\npolicy = x\n[device dax0.0]\npolicy = y\n",
+	  "npd.conf:3: duplicate device dax0.0 (first at line 1)" },
+	{ "[device dax0.0]\nflags = migration\n",
+	  "npd.conf:1: [device dax0.0] has no policy" },
+	{ "[device dax*]\npolicy = cram\nreact = evacuate 64\n",
+	  "npd.conf:3: react without min_ratio in [device dax*]" },
+	{ "[device "
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxx]\n",
+	  "npd.conf:1: device pattern longer than 63 characters" },
+	{ "[device dax\x01]\n",
+	  "npd.conf:1: bad character in device pattern 'dax\x01'" },
 };
 
 static void test_errors(void)
@@ -472,6 +486,46 @@ static void test_read_and_load(void)
 	EXPECT_STR(err, "/nonexistent/npd.conf: No such file or directory");
 }
 
+/* [device PATTERN] sections: their own entries, nid -1, compared apart. */
+static void test_device_sections(void)
+{
+	struct npd_config *c;
+	char err[NPD_ERR_LEN], buf[96];
+	int ret;
+
+	c = parse("[node 2]\npolicy = cram\n"
+		  "[ device  dax* ]\npolicy = tier\nflags = migration\n"
+		  "[device cram_emu]\npolicy = cram\n", err, sizeof(err),
+		  &ret);
+	EXPECT_INT(ret, 0);
+	EXPECT_STR(err, "");
+	if (!c)
+		return;
+	EXPECT_INT(c->nr_nodes, 3);
+	EXPECT(!c->nodes[0].device);
+	EXPECT_INT(c->nodes[1].nid, -1);
+	EXPECT_STR(c->nodes[1].device, "dax*");
+	EXPECT_STR(c->nodes[1].policy, "tier");
+	EXPECT_INT(c->nodes[1].line, 3);
+	EXPECT_STR(c->nodes[2].device, "cram_emu");
+	EXPECT_STR(npd_node_conf_label(&c->nodes[0], buf, sizeof(buf)),
+		   "[node 2]");
+	EXPECT_STR(npd_node_conf_label(&c->nodes[1], buf, sizeof(buf)),
+		   "[device dax*]");
+	/* npd_config_node() finds [node N] sections only. */
+	EXPECT(npd_config_node(c, 2) == &c->nodes[0]);
+	EXPECT(!npd_config_node(c, -1));
+	EXPECT(!npd_node_conf_equal(&c->nodes[1], &c->nodes[2]));
+	free(c->nodes[2].policy);
+	c->nodes[2].policy = strdup("tier");
+	c->nodes[2].flags = strdup("migration");
+	EXPECT(!npd_node_conf_equal(&c->nodes[1], &c->nodes[2]));
+	free(c->nodes[2].device);
+	c->nodes[2].device = strdup("dax*");
+	EXPECT(npd_node_conf_equal(&c->nodes[1], &c->nodes[2]));
+	npd_config_free(c);
+}
+
 static void test_equal_and_format(void)
 {
 	struct npd_config *a, *b;
@@ -528,6 +582,8 @@ int main(void)
 	    "config: 20000 mutated files parse or fail with FILE:LINE");
 	RUN(test_limits, "config: limits on set lines and nodes");
 	RUN(test_read_and_load, "config: from a stream and from a path");
+	RUN(test_device_sections,
+	    "config: [device PATTERN] sections and their labels");
 	RUN(test_equal_and_format,
 	    "config: node comparison and react formatting");
 	return unit_done("test_config");

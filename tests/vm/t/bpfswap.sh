@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: 1000 atomic policy swaps under a faulting and migrating load
+# also: dax
 # timeout: 600
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE

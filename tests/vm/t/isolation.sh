@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: exhausting ordinary memory (anon, page cache, tmpfs, slab) to OOM never touches the private node
+# also: dax
 # timeout: 900
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE

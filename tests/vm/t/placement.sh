@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: mbind, set_mempolicy, migrate_pages, move_pages and numactl place memory on the private node
+# also: dax
 # timeout: 600
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
