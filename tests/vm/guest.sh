@@ -139,8 +139,8 @@ NP_KIND=$claim
 case "$claim" in claim) NP_KIND=test ;; cramall) NP_KIND=cram ;; esac
 export NP_NODE NP_START NP_SIZE NP_NODES NP_KIND NP_DAX=${NP_DAX:-}
 
-if [ "$test" = demo ]; then
-	script=$here/demo.sh
+if [ "$test" = demo ] || [ "$test" = demo-dax ]; then
+	script=$here/$test.sh
 elif [ "${test#*/}" != "$test" ]; then
 	# bench/NAME, peer/NAME: another directory of tests/vm
 	script=$here/$test.sh
@@ -149,5 +149,5 @@ else
 fi
 timeout -k 10 "$tmo" bash "$script" >"$out/output" 2>&1
 rc=$?
-[ "$test" = demo ] && cat "$out/output"
+case "$test" in demo*) cat "$out/output" ;; esac
 finish $rc

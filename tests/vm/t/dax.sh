@@ -90,7 +90,7 @@ ok $? "detached, node $P leaves the tiers again (tiers: $(tiers))"
 # Ordinary work: anonymous memory, page cache, fork, well beyond what a
 # quiet node holds.  None of it may land on node P.
 before=$(node_held_pages "$P")
-stress-ng --vm 2 --vm-bytes 400M --vm-populate --fork 2 -t 15s \
+stress-ng --temp-path /tmp --vm 2 --vm-bytes 400M --vm-populate --fork 2 -t 15s \
 	>"$NP_OUT/stress.log" 2>&1
 ok $? "stress-ng on ordinary memory (2 x 400M, fork): $(tail -n 1 "$NP_OUT/stress.log")"
 dd if=/dev/zero of=/tmp/dax-cache bs=1M count=300 status=none && sync
