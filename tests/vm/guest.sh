@@ -79,7 +79,9 @@ claim() {
 # X86_PMEM_LEGACY).  Debian's ndctl makes it a devdax namespace and
 # daxctl hands that to dax/kmem, which adds it as a private node because
 # the device's private_node attribute says so: what an operator does with
-# a PMEM DIMM or a CXL expander.  NP_DAX names the dax device.
+# a PMEM DIMM or a CXL expander.  NP_DAX names the dax device.  "dax2":
+# two regions on the node (NP_DAXES lists their dax devices), only the
+# first one added.
 claim_dax() {
 	local dev nid range start end kmods=/lib/modules/$(uname -r)
 	# daxctl asks libkmod for dax/kmem, which is built in: give libkmod
@@ -98,12 +100,18 @@ claim_dax() {
 		echo "no legacy PMEM region (memmap=SIZE!START)" >&2
 		return 1
 	}
-	echo "+ ndctl create-namespace --force --reconfig=namespace0.0 --mode=devdax"
-	ndctl create-namespace --force --reconfig=namespace0.0 \
-		--mode=devdax || return 1
-	dev=$(daxctl list | python3 -c \
-		'import json, sys; print(json.load(sys.stdin)[0]["chardev"])') ||
+	# Each region's namespace becomes devdax; the first device is used.
+	for ns in $(ndctl list -N | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(" ".join(n["dev"] for n in (d if isinstance(d, list) else [d])))'); do
+		echo "+ ndctl create-namespace --force --reconfig=$ns --mode=devdax"
+		ndctl create-namespace --force --reconfig="$ns" \
+			--mode=devdax || return 1
+	done
+	NP_DAXES=$(daxctl list | python3 -c 'import json, sys
+print(" ".join(sorted(d["chardev"] for d in json.load(sys.stdin))))') ||
 		return 1
+	dev=${NP_DAXES%% *}
 	echo "+ echo 1 > /sys/bus/dax/devices/$dev/private_node"
 	echo 1 >"/sys/bus/dax/devices/$dev/private_node" || return 1
 	echo "+ daxctl reconfigure-device --mode=system-ram $dev"
@@ -119,12 +127,13 @@ claim_dax() {
 	echo "$dev: node $nid, System RAM (kmem) [0x$start-0x$end]"
 	echo "NP_NODE=$nid NP_START=0x$start" \
 		"NP_SIZE=$(printf '0x%x' $((0x$end - 0x$start + 1)))" \
-		"NP_NODES='$nid' NP_DAX=$dev" >"$out/node.env"
+		"NP_NODES='$nid' NP_DAX=$dev NP_DAXES='$NP_DAXES'" \
+		>"$out/node.env"
 }
 
 if [ "$claim" = noclaim ]; then
 	echo "NP_NODE= NP_START= NP_SIZE= NP_NODES=" >"$out/node.env"
-elif [ "$claim" = dax ]; then
+elif [ "$claim" = dax ] || [ "$claim" = dax2 ]; then
 	if ! claim_dax >"$out/setup" 2>&1; then
 		cat "$out/setup"
 		finish 3
@@ -137,7 +146,8 @@ fi
 . "$out/node.env"
 NP_KIND=$claim
 case "$claim" in claim) NP_KIND=test ;; cramall) NP_KIND=cram ;; esac
-export NP_NODE NP_START NP_SIZE NP_NODES NP_KIND NP_DAX=${NP_DAX:-}
+export NP_NODE NP_START NP_SIZE NP_NODES NP_KIND NP_DAX=${NP_DAX:-} \
+	NP_DAXES=${NP_DAXES:-}
 
 if [ "$test" = demo ] || [ "$test" = demo-dax ]; then
 	script=$here/$test.sh

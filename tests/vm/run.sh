@@ -33,7 +33,8 @@
 #                      emulator (cram_emu) instead of the test driver;
 #                      "cramall": every private node is; "dax": the
 #                      node's range is a legacy PMEM region that ndctl,
-#                      daxctl and dax/kmem make a private node (1 node)
+#                      daxctl and dax/kmem make a private node (1 node);
+#                      "dax2": two PMEM regions on that node
 #   # also: dax        the test runs a second time as NAME@dax, on a
 #                      dax-backed private node (--only NAME@dax runs it)
 # A test fails if it exits non-zero, times out, or if the guest kernel log
@@ -139,6 +140,9 @@ vm_args() {
 	local half=$(($1 / 2)) memmap='memmap=1G$0x100000000'
 	local n0=0 n1=$half
 	[ "${3:-}" = dax ] && memmap='memmap=1G!0x100000000'
+	# Two PMEM regions on the node with a reserved gap between them
+	# (adjacent ones would merge into one).
+	[ "${3:-}" = dax2 ] && memmap='memmap=384M!0x100000000 memmap=128M$0x118000000 memmap=512M!0x120000000'
 	[ "$half" -gt 1 ] && n0=0-$((half - 1)) n1=$half-$(($1 - 1))
 	VM_ARGS=(--disable-kvm --cpus "$1" --memory 3G
 		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1")
