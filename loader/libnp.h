@@ -83,6 +83,13 @@ int np_policy_swap(struct np_policy *p, struct bpf_link *link);
 int np_pin_path(int nid, char *buf, size_t len);
 struct bpf_link *np_link_open(int nid);
 /*
+ * Let go of LINK without detaching it: its file descriptor is closed and
+ * the kernel's link stays as long as a pin (or another holder) keeps it.
+ * bpf_link__disconnect() alone would leave the descriptor open, and with
+ * it the policy alive in a long-running process after its node went.
+ */
+void np_link_put(struct bpf_link *link);
+/*
  * Whether the pins of every node (NP_PIN_ROOT) are safe from other users:
  * the directory owned by root (or by the caller) with mode 0700, bpffs'
  * root not writable by others unless sticky.  -EPERM, with the reason

@@ -258,8 +258,7 @@ int np_policy_attach(struct np_policy *p, bool pin, struct bpf_link **out)
 		goto out;
 	}
 	/* The pin keeps the policy attached now. */
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
+	np_link_put(link);
 	ret = 0;
 	goto out;
 err_tmp:
@@ -522,6 +521,19 @@ static int np_pin_clean_locked(int nid)
 	return ret ? ret : 1;
 }
 
+void np_link_put(struct bpf_link *link)
+{
+	int fd;
+
+	if (!link)
+		return;
+	fd = bpf_link__fd(link);
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	if (fd >= 0)
+		close(fd);
+}
+
 int np_link_detach(int nid)
 {
 	struct bpf_link *link;
@@ -549,8 +561,7 @@ int np_link_detach(int nid)
 	if (ret)
 		np_err("node %d: detach failed: %s\n", nid,
 			strerror(-ret));
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
+	np_link_put(link);
 	if (ret)
 		goto out;
 	np_pin_path(nid, path, sizeof(path));

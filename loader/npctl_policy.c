@@ -170,8 +170,7 @@ int cmd_swap(int argc, char **argv)
 		report("node %d: the running policy stays\n", a.nid);
 	np_policy_close(p);
 out:
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
+	np_link_put(link);
 	return ret ? 1 : 0;
 }
 

@@ -569,6 +569,17 @@ static void episode_reset(struct npd_node *n)
 	n->swapped = false;
 }
 
+/* Whether a section of C names node NID. */
+static bool claimed(const struct npd_config *c, int nid)
+{
+	int i;
+
+	for (i = 0; i < c->nr_nodes; i++)
+		if (conf_claims(&c->nodes[i], nid))
+			return true;
+	return false;
+}
+
 /*
  * SIGHUP: read the configuration again; if it is valid, give each node
  * what changed (a swap for a new policy, flags or variables, the tunables
@@ -644,10 +655,24 @@ static void reload(struct npd *d)
 			episode_reset(n);
 		alert_open(n);
 	}
-	for (i = 0; i < d->nr_nodes; i++)
-		if (d->nodes[i].conf)
-			node_release(&d->nodes[i], c->on_exit,
-				     "no longer in the configuration");
+	for (i = 0; i < d->nr_nodes; i++) {
+		old = &d->nodes[i];
+		if (!old->conf)
+			continue;
+		/*
+		 * A node that another section now names (by id instead of
+		 * device, or the other way round) keeps its policy: that
+		 * section adopts it, no window without one.
+		 */
+		if (old->present && claimed(c, old->nid)) {
+			if (old->alert_fd >= 0)
+				close(old->alert_fd);
+			old->alert_fd = -1;
+			old->managed = false;
+			continue;
+		}
+		node_release(old, c->on_exit, "no longer in the configuration");
+	}
 	if (!str_equal(d->conf->metrics, c->metrics) ||
 	    (c->metrics && d->lfd < 0)) {
 		metrics_close(d);

@@ -92,6 +92,8 @@ bool node_still_there(const struct npd_node *n);
  * leaving out those TAKEN (indexed by node id, or NULL); -1 if none.
  */
 int node_find_device(const char *pattern, const bool *taken);
+/* Whether section NC names node NID (its id, or its device's name). */
+bool conf_claims(const struct npd_node_conf *nc, int nid);
 /* Whether private node NID has its device declared. */
 bool node_ready(int nid);
 /* Node N went away: its alert, episode, pins and policy state go. */

@@ -350,8 +350,7 @@ static int swap_in(struct np_policy *p, int nid)
 	if (!link)
 		return -ENOENT;
 	ret = np_policy_swap(p, link);
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
+	np_link_put(link);
 	return ret;
 }
 
@@ -773,6 +772,16 @@ int node_find_device(const char *pattern, const bool *taken)
 	}
 	closedir(dir);
 	return found;
+}
+
+bool conf_claims(const struct npd_node_conf *nc, int nid)
+{
+	char dev[64];
+
+	if (!nc->device)
+		return nc->nid == nid;
+	return node_device(nid, dev, sizeof(dev)) == 1 &&
+	       !fnmatch(nc->device, dev, 0);
 }
 
 bool node_ready(int nid)

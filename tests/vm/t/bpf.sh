@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # description: BPF policies: attach, detach, rejections, failures, kfuncs, bpftool
-# also: dax
 # timeout: 600
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
