@@ -28,8 +28,8 @@ lines() {
 }
 # after N REGEX: wait for REGEX in the log past its first N lines.
 after() {
-	local i
-	for i in $(seq $((30 * ${NP_SLOW:-1} * 5))); do
+	local _
+	for _ in $(seq $((30 * ${NP_SLOW:-1} * 5))); do
 		tail -n +$(($1 + 1)) "$log" | grep -qE -- "$2" && return 0
 		sleep 0.2
 	done
