@@ -94,6 +94,7 @@ claim_dax() {
 		mkdir -p "$kmods" &&
 			cp "$NP_KBUILD/modules.builtin" \
 				"$NP_KBUILD/modules.builtin.modinfo" "$kmods/" &&
+			: >"$kmods/modules.order" &&
 			depmod "$(uname -r)" || return 1
 	fi
 	[ -d /sys/bus/nd/devices/region0 ] || {
