@@ -6,7 +6,8 @@
 # PMEM region (memmap=!); ndctl made it a devdax namespace, and daxctl
 # handed it to dax/kmem with the device's private_node set, so the node is
 # private (guest.sh, "dax").  npd attaches a policy by the device's name
-# and follows the node as daxctl removes it and adds it back.  A workload
+# (isolate: placement by memory policy only, nothing automatic) and
+# follows the node as daxctl removes it and adds it back.  A workload
 # bound to the node with numactl runs beside an ordinary one that never
 # touches it; the numbers come from numa_maps and the node's meminfo.
 set -u
@@ -59,7 +60,7 @@ cat >"$run/npd.conf" <<EOF
 on_exit = detach
 
 [device $D]
-policy = tier
+policy = isolate
 EOF
 sed 's/^/  | /' "$run/npd.conf"
 "$NPD" -c "$run/npd.conf" >"$run/npd.log" 2>&1 &
@@ -74,10 +75,18 @@ echo "  node $P policy: $(cat $sys/node$P/private/policy)"
 
 section "A workload bound to node $P beside an ordinary one"
 used0=$(mib_used "$P")
-held numactl --membind="$P" python3 -c "$workload" 256 || exit 1
+held numactl --membind="$P" python3 -c "$workload" 256 || {
+	echo "the bound workload did not start:" >&2
+	cat "$HELD_LOG" >&2
+	exit 1
+}
 bound_pid=$HELD_PID bound_fd=$HELD_FD bound_log=$HELD_LOG
 echo "  numactl --membind=$P: 256 MiB filled (pid $bound_pid)"
-held python3 -c "$workload" 512 || exit 1
+held python3 -c "$workload" 512 || {
+	echo "the ordinary workload did not start:" >&2
+	cat "$HELD_LOG" >&2
+	exit 1
+}
 plain_pid=$HELD_PID plain_fd=$HELD_FD plain_log=$HELD_LOG
 echo "  ordinary, no policy: 512 MiB filled (pid $plain_pid)"
 dd if=/dev/zero of=/tmp/demo-dax-cache bs=1M count=256 status=none
@@ -111,7 +120,7 @@ section "daxctl adds it back; npd follows"
 echo 1 >"/sys/bus/dax/devices/$D/private_node"
 daxctl reconfigure-device --mode=system-ram "$D" 2>&1 | tail -n 1 |
 	sed 's/^/  /'
-wait_grep "attached policy tier" "$run/npd.log"
+wait_grep "attached policy isolate" "$run/npd.log"
 tail -n 3 "$run/npd.log" | sed 's/^/  /'
 echo "  node $P policy: $(cat $sys/node$P/private/policy)"
 kill -TERM "$npd"
