@@ -22,24 +22,37 @@ section() { printf '\n== %s ==\n' "$*"; }
 mib_used() { echo $(($(node_mem "$1" MemUsed) / 1024)); }
 
 # A workload: fills MIB of memory, prints "ready", waits for a line, then
-# checks its data and prints its pages per node (numa_maps).
+# checks its data and prints its pages per node (numa_maps): its own,
+# anonymous ones, and those of the files it maps (shared with every
+# process that maps them: python's libraries).
 workload='
 import re, sys
 b = bytearray(b"\x5a") * (int(sys.argv[1]) << 20)
 print("ready", flush=True)
 sys.stdin.readline()
-nodes = {}
+kinds = {"anon": {}, "file": {}}
 for line in open("/proc/self/numa_maps"):
+    k = kinds["file" if " file=" in line else "anon"]
     for n, c in re.findall(r" N(\d+)=(\d+)", line):
-        nodes[n] = nodes.get(n, 0) + int(c)
-print("intact=%d" % (b.count(0x5a) == len(b)), end=" ")
-print(" ".join("N%s=%d" % kv for kv in sorted(nodes.items())))
+        k[n] = k.get(n, 0) + int(c)
+print("intact=%d" % (b.count(0x5a) == len(b)), end="")
+for name, k in kinds.items():
+    print(" %s:" % name, " ".join("N%s=%d" % kv for kv in sorted(k.items())),
+          end="")
+print()
 '
-# node_pages "N0=1 N2=3" NODE: the pages on NODE.
+# node_pages "intact=1 anon: N0=1 N2=3 file: N0=5" KIND NODE: the KIND
+# (anon or file) pages on NODE.
 node_pages() {
 	local v
-	v=$(echo "$1" | tr ' ' '\n' | sed -n "s/^N$2=//p")
+	v=$(echo "$1" | sed -n "s/.* $2:\([^:]*\).*/\1/p" | tr ' ' '\n' |
+		sed -n "s/^N$3=//p")
 	echo "${v:-0}"
+}
+# all_pages LINE KIND: the KIND pages on every node.
+all_pages() {
+	echo "$1" | sed -n "s/.* $2:\([^:]*\).*/\1/p" | tr ' ' '\n' |
+		awk -F= '/^N/ { t += $2 } END { print t + 0 }'
 }
 
 mkdir -p "$run"
@@ -128,12 +141,15 @@ wait "$npd"
 rm -f /tmp/demo-dax-cache
 
 section "Summary"
-on_p=$(node_pages "$plain" "$P")
-printf '  %-48s %s\n' \
+on_p=$(node_pages "$plain" anon "$P")
+file_p=$(node_pages "$plain" file "$P")
+printf '  %-52s %s\n' \
 	"node $P used by the bound workload (MemUsed)" "$((used1 - used0)) MiB of 256" \
-	"ordinary workload's pages on node $P" "$on_p (of $(echo "$plain" | tr ' ' '\n' |
-		awk -F= '/^N/ { t += $2 } END { print t }'))" \
-	"bound workload after removal" "$bound" \
+	"ordinary workload's own pages on node $P" "$on_p of $(all_pages "$plain" anon)" \
+	"its file pages on node $P (read first by the bound one)" "$file_p of $(all_pages "$plain" file)" \
+	"bound workload's pages on node $P after the removal" "$(node_pages "$bound" anon "$P") (${bound%% *})" \
 	"policy after re-adding" "$(cat $sys/node$P/private/policy) (npd detached on exit)"
 [ "$on_p" = 0 ] && [ $((used1 - used0)) -ge 240 ] &&
-	echo "$bound" | grep -q "intact=1" && ! echo "$bound" | grep -q " N$P="
+	echo "$bound" | grep -q "^intact=1" &&
+	[ "$(node_pages "$bound" anon "$P")" = 0 ] &&
+	[ "$(node_pages "$bound" file "$P")" = 0 ]
