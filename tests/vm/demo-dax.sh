@@ -143,7 +143,7 @@ rm -f /tmp/demo-dax-cache
 section "Summary"
 on_p=$(node_pages "$plain" anon "$P")
 file_p=$(node_pages "$plain" file "$P")
-printf '  %-52s %s\n' \
+printf '  %-56s %s\n' \
 	"node $P used by the bound workload (MemUsed)" "$((used1 - used0)) MiB of 256" \
 	"ordinary workload's own pages on node $P" "$on_p of $(all_pages "$plain" anon)" \
 	"its file pages on node $P (read first by the bound one)" "$file_p of $(all_pages "$plain" file)" \
