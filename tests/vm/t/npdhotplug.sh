@@ -38,6 +38,14 @@ after() {
 policy() {
 	cat "$sys/node$P/private/policy" 2>/dev/null
 }
+# reload REGEX < CONF: SIGHUP npd with CONF; wait for REGEX in its log.
+reload() {
+	local n
+	cat >"$conf"
+	n=$(lines)
+	kill -HUP "$NPD_PID"
+	after "$n" "$1"
+}
 # wakeups: voluntary context switches of npd so far.
 wakeups() {
 	awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$NPD_PID/status"
@@ -90,15 +98,12 @@ done
 
 # A [node N] section follows its node the same way once it is running.
 add
-cat >"$conf" <<EOF
+reload "reloaded " <<EOF
 [global]
 on_exit = detach
 [node $P]
 policy = tier
 EOF
-n=$(lines)
-kill -HUP "$NPD_PID"
-after "$n" "reloaded "
 ok $? "SIGHUP: [node $P] instead of [device $D]"
 ok $([ "$(policy)" = tier ]; echo $?) "node $P runs tier"
 n=$(lines)
@@ -112,13 +117,10 @@ ok $? "[node $P]: npd attaches again when the node comes back"
 
 # A configuration naming a node that is not there and not running is
 # refused: a typo is not left waiting.
-cat >"$conf" <<EOF
+reload "node 7 is not private" <<EOF
 [node 7]
 policy = tier
 EOF
-n=$(lines)
-kill -HUP "$NPD_PID"
-after "$n" "node 7 is not private"
 ok $? "SIGHUP with [node 7], which is not private, is refused"
 ok $([ "$(policy)" = tier ]; echo $?) "node $P keeps its policy"
 
