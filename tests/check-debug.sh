@@ -39,7 +39,7 @@ if ! scripts/series-symbols.py kernel-patch "$out/linux" >"$syms"; then
 	echo "not ok - the series' functions could not be listed"
 	exit 1
 fi
-echo "== VM tests on the debug kernel (TCG, timeouts x$slow, kmemleak)"
+echo "== VM tests on the debug kernel (timeouts x$slow, kmemleak)"
 echo "# $(wc -l <"$syms") functions of the series decide which leak reports fail a test"
 tests/vm/run.sh --kernel "$kernel" --bin "$bin" --out "$out/vmtest-debug" \
 	--slow "$slow" --kmemleak "$syms" ${only:+--only "$only"} \

@@ -86,7 +86,7 @@ done
 [ -x "$out/tests/unit-san/test_config" ] ||
 	result 1 "unit: the host unit tests were built with ASan and UBSan"
 
-echo "== VM tests (virtme-ng, TCG)"
+echo "== VM tests (virtme-ng)"
 tests/vm/run.sh --kernel "$kernel" --bin "$bin" --out "$out/vmtest" \
 	>"$out/vmtest.tap"
 st=$?

@@ -20,7 +20,8 @@
 # allocation backtrace goes through a function of SYMBOLS, the list that
 # scripts/series-symbols.py makes; other reports are listed, not failed.
 #
-# Each guest (TCG, no KVM) has two nodes with one CPU each and a third,
+# Each guest (TCG, or KVM where a probe shows that it works: see
+# kvm_probe) has two nodes with one CPU each and a third,
 # memory-only node whose range is reserved with memmap=, so that the test
 # driver can claim it as a private node (tests/vm/guest.sh).  A test is a
 # script tests/vm/t/NAME.sh whose header gives a description and may give
@@ -123,6 +124,63 @@ if [ -n "$only" ]; then
 fi
 kernel=$(readlink -f "$kernel")
 bin=$(readlink -f "$bin")
+mkdir -p "$out"
+out=$(readlink -f "$out")
+
+# KVM is used only where a guest proves it boots under it: on some
+# machines /dev/kvm exists but the hypervisor behind it cannot boot a
+# stock kernel and the guest hangs silently.  The probe boots this kernel
+# with KVM and asks it for kvm-clock, within NP_KVM_PROBE seconds (10: a
+# KVM guest runs it in a few, a TCG one needs longer to boot, and a hung
+# one never ends), once per kernel image and host boot (the answer is
+# kept in /tmp).  NP_KVM=0 skips the probe, NP_KVM=1 skips it and uses
+# KVM.  Benchmarks always run under TCG, which they are calibrated for.
+kvm_probe() {
+	local pid _ limit=${NP_KVM_PROBE:-10}
+	[ -w /dev/kvm ] || { echo "no writable /dev/kvm"; return 1; }
+	setsid vng --run "$kernel" --cpus 1 --memory 512M \
+		--exec 'grep -qw kvm-clock /sys/devices/system/clocksource/clocksource0/available_clocksource' \
+		</dev/null >"$out/kvm-probe.log" 2>&1 &
+	pid=$!
+	for _ in $(seq $((limit * 5))); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid" && return 0
+			echo "the probe guest failed or ran without KVM"
+			return 1
+		fi
+		sleep 0.2
+	done
+	kill -KILL -- "-$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "the probe guest did not finish in ${limit}s"
+	return 1
+}
+accel=tcg
+if [ -n "$bench" ] || [ "${NP_KVM:-}" = 0 ]; then
+	accel_why="TCG (${bench:+benchmarks run under TCG}${bench:-NP_KVM=0})"
+elif [ "${NP_KVM:-}" = 1 ]; then
+	accel=kvm accel_why="KVM (NP_KVM=1)"
+else
+	key=$(printf '%s %s %s' "$(cat /proc/sys/kernel/random/boot_id)" \
+		"$kernel" "$(stat -c %Y "$kernel")" | md5sum | cut -c1-16)
+	cache=/tmp/np-kvm-probe.$key
+	if [ ! -f "$cache" ]; then
+		start=$(date +%s)
+		if why=$(kvm_probe); then
+			echo "kvm" >"$cache"
+		else
+			echo "tcg $why" >"$cache"
+		fi
+		echo "($(($(date +%s) - start))s)" >>"$cache"
+	fi
+	read -r accel why <"$cache"
+	if [ "$accel" = kvm ]; then
+		accel_why="KVM (a probe guest booted with it $(tail -n 1 "$cache"))"
+	else
+		accel_why="TCG (KVM probe: $why $(tail -n 1 "$cache"))"
+	fi
+fi
+echo "run.sh: VMs run under $accel_why" >&2
 # The build tree of the kernel (arch/x86/boot/bzImage in it): its
 # modules.builtin tells the guest's libkmod (daxctl) what is built in.
 kbuild=$(readlink -f "$(dirname "$kernel")/../../..")
