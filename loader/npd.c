@@ -451,6 +451,25 @@ static void follow(struct npd *d)
 		if (n->present && !node_still_there(n))
 			node_gone(n);
 	}
+	/*
+	 * A node that a [node N] section names is that section's, even if
+	 * a [device] section held it first (a reload added the [node N]):
+	 * the [device] section lets go of it without touching its policy.
+	 */
+	for (i = 0; i < d->nr_nodes; i++) {
+		n = &d->nodes[i];
+		if (!n->conf->device || !n->present ||
+		    !npd_config_node(d->conf, n->nid))
+			continue;
+		logmsg("node %d: now configured by [node %d], not [device %s]",
+		       n->nid, n->nid, n->conf->device);
+		if (n->alert_fd >= 0)
+			close(n->alert_fd);
+		n->alert_fd = -1;
+		n->managed = false;
+		n->present = false;
+		n->nid = -1;
+	}
 	for (i = 0; i < d->nr_nodes; i++) {
 		n = &d->nodes[i];
 		if (!n->conf->device || n->present)
@@ -569,6 +588,17 @@ static void episode_reset(struct npd_node *n)
 	n->swapped = false;
 }
 
+/* Whether an entry of D is on node NID. */
+static bool held(const struct npd *d, int nid)
+{
+	int i;
+
+	for (i = 0; i < d->nr_nodes; i++)
+		if (d->nodes[i].present && d->nodes[i].nid == nid)
+			return true;
+	return false;
+}
+
 /* Whether a section of C names node NID. */
 static bool claimed(const struct npd_config *c, int nid)
 {
@@ -590,10 +620,11 @@ static void reload(struct npd *d)
 {
 	struct npd_node_conf *nc, *oc;
 	struct npd_node *nodes, *n, *old;
-	struct npd_config *c;
+	struct npd_config *c, *old_conf;
+	struct npd_node *old_nodes;
 	char err[NPD_ERR_LEN];
 	bool force;
-	int i, ret;
+	int i, ret, nr_old;
 
 	logmsg("SIGHUP: reloading %s", d->path);
 	if (npd_config_load(d->path, &c, err, sizeof(err))) {
@@ -662,16 +693,17 @@ static void reload(struct npd *d)
 		/*
 		 * A node that another section now names (by id instead of
 		 * device, or the other way round) keeps its policy: that
-		 * section adopts it, no window without one.
+		 * section adopts it, no window without one.  Decided after
+		 * follow() below, which gives [device] sections their nodes.
 		 */
 		if (old->present && claimed(c, old->nid)) {
 			if (old->alert_fd >= 0)
 				close(old->alert_fd);
 			old->alert_fd = -1;
-			old->managed = false;
 			continue;
 		}
 		node_release(old, c->on_exit, "no longer in the configuration");
+		old->conf = NULL;
 	}
 	if (!str_equal(d->conf->metrics, c->metrics) ||
 	    (c->metrics && d->lfd < 0)) {
@@ -684,18 +716,28 @@ static void reload(struct npd *d)
 		if (c->http && http_listen(d, c))
 			logmsg("HTTP metrics off");
 	}
-	npd_config_free(d->conf);
-	free(d->nodes);
+	old_conf = d->conf;
+	old_nodes = d->nodes;
+	nr_old = d->nr_nodes;
 	d->conf = c;
 	d->nodes = nodes;
 	d->nr_nodes = c->nr_nodes;
+	follow(d);
+	/* A node no section took after all is let go as on_exit says. */
+	for (i = 0; i < nr_old; i++) {
+		old = &old_nodes[i];
+		if (old->conf && !held(d, old->nid))
+			node_release(old, c->on_exit,
+				     "no longer in the configuration");
+	}
+	npd_config_free(old_conf);
+	free(old_nodes);
 	logmsg("reloaded %s: %d node%s, on_exit %s", d->path, d->nr_nodes,
 	       d->nr_nodes == 1 ? "" : "s",
 	       c->on_exit == NPD_EXIT_DETACH ? "detach" : "keep");
 	for (i = 0; i < d->nr_nodes; i++)
 		if (d->nodes[i].present)
 			evaluate(&d->nodes[i]);
-	follow(d);
 }
 
 /* SIGTERM, SIGINT, or a start-up that failed: on_exit for every node. */

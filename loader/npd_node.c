@@ -736,13 +736,22 @@ static int node_device(int nid, char *buf, size_t len)
 
 bool node_still_there(const struct npd_node *n)
 {
-	char dev[64];
+	char dev[64], why[128];
 	int ret;
 
 	ret = node_device(n->nid, dev, sizeof(dev));
-	if (!n->conf->device)
-		return ret >= 0;
-	return ret == 1 && !fnmatch(n->conf->device, dev, 0);
+	if (n->conf->device ? ret != 1 || fnmatch(n->conf->device, dev, 0) :
+	    ret < 0)
+		return false;
+	/*
+	 * A node that went and came back between two looks (one batch of
+	 * uevents) lost its policy with it: the pin npd made is stale.
+	 */
+	if (n->managed && np_pin_stale(n->nid, why, sizeof(why)) == 1) {
+		logmsg("node %d: %s: it went away and came back", n->nid, why);
+		return false;
+	}
+	return true;
 }
 
 int node_find_device(const char *pattern, const bool *taken)

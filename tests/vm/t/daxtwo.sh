@@ -74,6 +74,22 @@ ok $(grep -q "on_node=4096 pages=4096" "$NP_OUT/fault.log"; echo $?) \
 devdax "$B"
 ok $? "$B removed"
 
+# Ordinary memory that is offline would turn private when onlined.
+echo 0 >"$bus/$A/private_node" &&
+	daxctl reconfigure-device --mode=system-ram --no-online "$A" \
+		>"$NP_OUT/daxctl.log" 2>&1
+ok $? "$A as ordinary memory, left offline (daxctl --no-online)"
+log_mark
+! ram "$B" 1
+ok $? "$B cannot make node $P private while it has offline ordinary memory"
+log_since | grep -q "node $P has ordinary memory or CPUs, it cannot become private"
+ok $? "the kernel says why"
+ok $([ -z "$(private)" ] && [ ! -d "$sys/node$P/private" ]; echo $?) \
+	"node $P is not private"
+devdax "$A"
+ok $? "$A removed"
+devdax "$B" 2>/dev/null
+
 ram "$A" 0
 ok $? "$A as ordinary memory: node $P is an ordinary node"
 ok $(in_list "$P" "$(cat $sys/has_memory)"; echo $?) \

@@ -115,6 +115,44 @@ add
 after "$n" "node $P: attached policy tier"
 ok $? "[node $P]: npd attaches again when the node comes back"
 
+# The node goes and comes back while npd does not run (one batch of
+# uevents when it does): its policy went with it, and npd sets it up
+# again instead of trusting its stale pin.
+kill -STOP "$NPD_PID"
+remove && add
+ok $? "node $P removed and added again while npd is stopped"
+n=$(lines)
+kill -CONT "$NPD_PID"
+after "$n" "node $P: attached policy tier"
+ok $? "npd sees that the node went and came back, and attaches again"
+ok $([ "$(policy)" = tier ] && [ -e "$pin" ]; echo $?) \
+	"node $P runs tier, pinned"
+
+# [node N] added beside a [device] that holds the node: [node N] takes
+# it, the policy stays (adopted, not detached and attached again).
+reload "reloaded " <<EOF
+[global]
+on_exit = detach
+[device $D]
+policy = tier
+EOF
+ok $? "SIGHUP: back to [device $D]"
+seq0=$(cat "$sys/node$P/private/enable_seq")
+reload "reloaded " <<EOF
+[global]
+on_exit = detach
+[device $D]
+policy = tier
+[node $P]
+policy = tier
+EOF
+ok $? "SIGHUP: [node $P] beside [device $D]"
+grep -q "node $P: now configured by \[node $P\], not \[device $D\]" "$log"
+ok $? "the [device] section lets go of node $P for [node $P]"
+ok $([ "$(policy)" = tier ] &&
+	[ "$(cat "$sys/node$P/private/enable_seq")" = "$seq0" ]; echo $?) \
+	"node $P keeps its policy, never detached (enable_seq $seq0)"
+
 # A configuration naming a node that is not there and not running is
 # refused: a typo is not left waiting.
 reload "node 7 is not private" <<EOF
