@@ -27,6 +27,18 @@ print(json.load(sys.stdin)[0].get("mode", "none"))'
 private() {
 	cat "$sys/has_private_memory"
 }
+# refused_beside_ordinary WHAT: B cannot make node P private while A
+# gives it WHAT, and the kernel says why.
+refused_beside_ordinary() {
+	log_mark
+	! ram "$B" 1
+	ok $? "$B cannot make node $P private while it has $1"
+	log_since |
+		grep -q "node $P has ordinary memory or CPUs, it cannot become private"
+	ok $? "the kernel says why"
+	ok $([ -z "$(private)" ] && [ ! -d "$sys/node$P/private" ]; echo $?) \
+		"node $P is not private"
+}
 kmem_ranges() {
 	grep -c 'System RAM (kmem)' /proc/iomem
 }
@@ -79,13 +91,7 @@ echo 0 >"$bus/$A/private_node" &&
 	daxctl reconfigure-device --mode=system-ram --no-online "$A" \
 		>"$NP_OUT/daxctl.log" 2>&1
 ok $? "$A as ordinary memory, left offline (daxctl --no-online)"
-log_mark
-! ram "$B" 1
-ok $? "$B cannot make node $P private while it has offline ordinary memory"
-log_since | grep -q "node $P has ordinary memory or CPUs, it cannot become private"
-ok $? "the kernel says why"
-ok $([ -z "$(private)" ] && [ ! -d "$sys/node$P/private" ]; echo $?) \
-	"node $P is not private"
+refused_beside_ordinary "offline ordinary memory"
 devdax "$A"
 ok $? "$A removed"
 devdax "$B" 2>/dev/null
@@ -94,13 +100,7 @@ ram "$A" 0
 ok $? "$A as ordinary memory: node $P is an ordinary node"
 ok $(in_list "$P" "$(cat $sys/has_memory)"; echo $?) \
 	"node $P is in has_memory ($(cat $sys/has_memory))"
-log_mark
-! ram "$B" 1
-ok $? "$B cannot make node $P private while it has ordinary memory"
-log_since | grep -q "node $P has ordinary memory or CPUs, it cannot become private"
-ok $? "the kernel says why"
-ok $([ -z "$(private)" ] && [ ! -d "$sys/node$P/private" ]; echo $?) \
-	"node $P is not private"
+refused_beside_ordinary "ordinary memory"
 devdax "$A"
 ok $? "$A removed"
 done_testing
