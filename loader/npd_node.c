@@ -748,7 +748,7 @@ bool node_still_there(const struct npd_node *n)
 	 * uevents) lost its policy with it: the pin npd made is stale.
 	 */
 	if (n->managed && np_pin_stale(n->nid, why, sizeof(why)) == 1) {
-		logmsg("node %d: %s: it went away and came back", n->nid, why);
+		logmsg("node %d: it went away and came back (%s)", n->nid, why);
 		return false;
 	}
 	return true;
