@@ -463,12 +463,7 @@ static void follow(struct npd *d)
 			continue;
 		logmsg("node %d: now configured by [node %d], not [device %s]",
 		       n->nid, n->nid, n->conf->device);
-		if (n->alert_fd >= 0)
-			close(n->alert_fd);
-		n->alert_fd = -1;
-		n->managed = false;
-		n->present = false;
-		n->nid = -1;
+		node_forget(n);
 	}
 	for (i = 0; i < d->nr_nodes; i++) {
 		n = &d->nodes[i];
@@ -579,13 +574,6 @@ static void uevent_read(struct npd *d)
 	}
 	if (rescan)
 		follow(d);
-}
-
-static void episode_reset(struct npd_node *n)
-{
-	memset(&n->ep, 0, sizeof(n->ep));
-	n->saved.n = 0;
-	n->swapped = false;
 }
 
 /* Whether an entry of D is on node NID. */

@@ -96,6 +96,13 @@ int node_find_device(const char *pattern, const bool *taken);
 bool conf_claims(const struct npd_node_conf *nc, int nid);
 /* Whether private node NID has its device declared. */
 bool node_ready(int nid);
+/* A new episode: nothing saved, nothing swapped. */
+void episode_reset(struct npd_node *n);
+/*
+ * Node N is no longer this entry's: its alert, episode and state go, not
+ * its policy or pins.
+ */
+void node_forget(struct npd_node *n);
 /* Node N went away: its alert, episode, pins and policy state go. */
 void node_gone(struct npd_node *n);
 /* Node NID is there for N: set its policy up; 0 or the setup's error. */

@@ -716,6 +716,13 @@ void node_init(struct npd_node *n, struct npd_node_conf *nc)
 	n->alert_fd = -1;
 }
 
+void episode_reset(struct npd_node *n)
+{
+	memset(&n->ep, 0, sizeof(n->ep));
+	n->saved.n = 0;
+	n->swapped = false;
+}
+
 /* --- following hotplug ---------------------------------------------------- */
 
 /*
@@ -734,14 +741,21 @@ static int node_device(int nid, char *buf, size_t len)
 	return strcmp(buf, "none") ? 1 : 0;
 }
 
+/* Whether private node NID has a declared device whose name matches. */
+static bool device_matches(int nid, const char *pattern)
+{
+	char dev[64];
+
+	return node_device(nid, dev, sizeof(dev)) == 1 &&
+	       !fnmatch(pattern, dev, 0);
+}
+
 bool node_still_there(const struct npd_node *n)
 {
 	char dev[64], why[128];
-	int ret;
 
-	ret = node_device(n->nid, dev, sizeof(dev));
-	if (n->conf->device ? ret != 1 || fnmatch(n->conf->device, dev, 0) :
-	    ret < 0)
+	if (n->conf->device ? !device_matches(n->nid, n->conf->device) :
+	    node_device(n->nid, dev, sizeof(dev)) < 0)
 		return false;
 	/*
 	 * A node that went and came back between two looks (one batch of
@@ -756,7 +770,6 @@ bool node_still_there(const struct npd_node *n)
 
 int node_find_device(const char *pattern, const bool *taken)
 {
-	char dev[64];
 	struct dirent *de;
 	int nid, found = -1;
 	char *end;
@@ -772,8 +785,7 @@ int node_find_device(const char *pattern, const bool *taken)
 		if (end == de->d_name + 4 || *end || nid < 0 ||
 		    nid > NPD_MAX_NODE_ID || (taken && taken[nid]))
 			continue;
-		if (node_device(nid, dev, sizeof(dev)) != 1 ||
-		    fnmatch(pattern, dev, 0))
+		if (!device_matches(nid, pattern))
 			continue;
 		/* The lowest node id: the same answer on every scan. */
 		if (found < 0 || nid < found)
@@ -785,12 +797,7 @@ int node_find_device(const char *pattern, const bool *taken)
 
 bool conf_claims(const struct npd_node_conf *nc, int nid)
 {
-	char dev[64];
-
-	if (!nc->device)
-		return nc->nid == nid;
-	return node_device(nid, dev, sizeof(dev)) == 1 &&
-	       !fnmatch(nc->device, dev, 0);
+	return nc->device ? device_matches(nid, nc->device) : nc->nid == nid;
 }
 
 bool node_ready(int nid)
@@ -800,18 +807,24 @@ bool node_ready(int nid)
 	return node_device(nid, dev, sizeof(dev)) == 1;
 }
 
+void node_forget(struct npd_node *n)
+{
+	if (n->alert_fd >= 0)
+		close(n->alert_fd);
+	n->alert_fd = -1;
+	n->alert = false;
+	episode_reset(n);
+	n->managed = false;
+	n->present = false;
+	if (n->conf->device)
+		n->nid = -1;
+}
+
 void node_gone(struct npd_node *n)
 {
 	char label[NPD_MAX_DEVICE_LEN + 16];
 	int ret;
 
-	if (n->alert_fd >= 0)
-		close(n->alert_fd);
-	n->alert_fd = -1;
-	n->alert = false;
-	memset(&n->ep, 0, sizeof(n->ep));
-	n->saved.n = 0;
-	n->swapped = false;
 	logmsg("node %d: no longer private or no longer %s: its state is dropped",
 	       n->nid, npd_node_conf_label(n->conf, label, sizeof(label)));
 	/* The policy went with the node: its link is stale, its pin goes. */
@@ -819,10 +832,7 @@ void node_gone(struct npd_node *n)
 	if (ret < 0)
 		logerr("node %d: cannot remove its stale pins: %s", n->nid,
 		       strerror(-ret));
-	n->managed = false;
-	n->present = false;
-	if (n->conf->device)
-		n->nid = -1;
+	node_forget(n);
 }
 
 int node_appear(struct npd_node *n, int nid)
