@@ -263,27 +263,25 @@ if [ -n "$bench" ]; then
 	exit
 fi
 
+# demo_part NAME TIMEOUT DIR DEVICE WHAT: one part of the demo, in a VM
+# of its own; prints what it showed, and fails if it failed.
+demo_part() {
+	run_one "$1" "$2" "$3" 2 1 "$4"
+	if [ ! -f "$3/output" ]; then
+		echo "demo: the VM did not run $5, see $3/console" >&2
+		return 1
+	fi
+	cat "$3/output"
+	[ "$(cat "$3/rc" 2>/dev/null)" = 0 ]
+}
+
 if [ $demo = 1 ]; then
 	rc=0
-	echo "Part 1: booting a VM with a CRAM node (TCG, about a minute)..."
-	run_one demo 900 "$out" 2 1 cram
-	if [ -f "$out/output" ]; then
-		cat "$out/output"
-		[ "$(cat "$out/rc" 2>/dev/null)" = 0 ] || rc=1
-	else
-		echo "demo: the VM did not run the demo, see $out/console" >&2
-		rc=1
-	fi
+	echo "Part 1: booting a VM with a CRAM node (about a minute)..."
+	demo_part demo 900 "$out" cram "the demo" || rc=1
 	echo
 	echo "Part 2: booting a VM with a PMEM node made private by daxctl..."
-	run_one demo-dax 600 "$out/dax" 2 1 dax
-	if [ -f "$out/dax/output" ]; then
-		cat "$out/dax/output"
-		[ "$(cat "$out/dax/rc" 2>/dev/null)" = 0 ] || rc=1
-	else
-		echo "demo: the VM did not run the dax demo, see $out/dax/console" >&2
-		rc=1
-	fi
+	demo_part demo-dax 600 "$out/dax" dax "the dax demo" || rc=1
 	exit $rc
 fi
 
