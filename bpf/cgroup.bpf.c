@@ -32,7 +32,7 @@ u64 refused;
 
 static int listed(void)
 {
-	u64 id = bpf_np_cgroup_id();
+	u64 id = bpf_get_current_cgroup_id();
 
 	if (id && bpf_map_lookup_elem(&cgroups, &id)) {
 		__sync_fetch_and_add(&admitted, 1);

@@ -56,9 +56,9 @@
  *	(mbind, set_mempolicy: needs NP_OPS_MEMPOLICY) or by a kernel user
  *	with GFP_PRIVATE may land on the node.  Called before the page
  *	allocator is entered, never under a zone lock, in the context of
- *	the allocating task (bpf_np_cgroup_id() is its cgroup).  NP_DENY:
- *	the allocation goes to the policy's other nodes or fails as a
- *	bound allocation does (a fault: SIGBUS, not an OOM loop).
+ *	the allocating task (bpf_get_current_cgroup_id() is its cgroup).
+ *	NP_DENY: the allocation goes to the policy's other nodes or fails
+ *	as a bound allocation does (a fault: SIGBUS, not an OOM loop).
  * migrate(nid, src_nid, dst_nid, reason) -> NP_ALLOW or NP_DENY
  *	A folio is about to move into (dst_nid == nid) or out of the node
  *	(needs NP_OPS_MIGRATION; demotion also NP_OPS_DEMOTION, NUMA
@@ -140,8 +140,6 @@
 extern s64 bpf_np_node_stat(s32 nid, enum np_node_stat item) __ksym;
 /* A counter of the node's device in bytes, -EOPNOTSUPP if it has none. */
 extern s64 bpf_np_device_counter(s32 nid, enum np_dev_counter which) __ksym;
-/* Cgroup id of the task the decision is for; 0 outside task context. */
-extern u64 bpf_np_cgroup_id(void) __ksym;
 /*
  * Ask for nr_pages (1 to 1 GiB worth) to be evacuated or demoted off the
  * node, later, by a work item (evacuate_target() says where).  Requests of

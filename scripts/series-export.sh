@@ -32,7 +32,7 @@ if [ "$n" = 0 ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$repo" format-patch -q --no-signature -o "$tmp" "np-base..$rev"
+git -C "$repo" format-patch -q --no-signature --abbrev=9 -o "$tmp" "np-base..$rev"
 (cd "$tmp" && ls -- *.patch) >"$tmp/series"
 if [ "$(wc -l <"$tmp/series")" != "$n" ]; then
 	echo "series-export: expected $n patches, got $(wc -l <"$tmp/series")" >&2

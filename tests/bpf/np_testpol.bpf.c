@@ -67,7 +67,7 @@ int NP_CALLBACK(testpol_admit, int nid, gfp_t gfp, unsigned int order)
 	logical_bytes = bpf_np_device_counter(nid, NP_DEV_LOGICAL_BYTES);
 	physical_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_BYTES);
 	capacity_bytes = bpf_np_device_counter(nid, NP_DEV_PHYSICAL_CAPACITY);
-	cgroup_id = bpf_np_cgroup_id();
+	cgroup_id = bpf_get_current_cgroup_id();
 	if (request_pages && n == 1) {
 		u32 i, times = request_times ? request_times : 1;
 

@@ -285,7 +285,7 @@ ok "$([ $((logical / 4096)) -ge $((used - 16)) ] &&
 	[ "$physical" = "$logical" ] && [ "$capacity" = $((managed * 4096)) ] &&
 	echo 0 || echo 1)" "bpf_np_device_counter: logical = physical = used bytes, capacity = managed bytes"
 ok "$([ "$(bpf_var np_testp.bss cgroup_id)" = "$cgid" ] && echo 0 || echo 1)" \
-	"bpf_np_cgroup_id: the faulting task's cgroup ($cgid)"
+	"bpf_get_current_cgroup_id: the faulting task's cgroup ($cgid)"
 rret=$(bpf_var np_testp.data request_ret)
 echo "# request_ret=$rret move_requested=$(np_stat move_requested) move_evacuated=$(np_stat move_evacuated)"
 ok "$([ "$rret" = 0 ] &&
