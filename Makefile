@@ -105,7 +105,7 @@ vpath %.bpf.c bpf tests/bpf
 .SECONDARY:
 .PHONY: all help deps kernel kernel-debug tools vmlinux-h progs check \
 	check-debug check-peer vmtest demo clean distclean checkpatch \
-	check-series \
+	check-series posting \
 	baseline bench unit hosttest install uninstall FORCE
 
 all:
@@ -135,7 +135,11 @@ help:
 	@echo '              and trinity, compared with the unpatched kernel'
 	@echo '              (SUITES=mm,bpf runs some of mm, bpf, numactl, trinity)'
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
-	@echo '  check-series  build what the series touches after each patch'
+	@echo '  check-series  the build matrix of the series: each patch, the'
+	@echo '              tip with options off, W=1, sparse, kernel-doc (about'
+	@echo '              2 hours cold; STAGES=bisect,matrix,warn runs some)'
+	@echo '  posting     the three parts of the series with cover letters,'
+	@echo '              in $(OUT)/posting'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
 	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one)'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
@@ -414,7 +418,12 @@ checkpatch: $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
 
 check-series: $(KOUT)/.config
-	$(Q)scripts/check-series-builds.sh $(OUT)
+	$(Q)scripts/series-parts.sh --stat $(OUT)
+	$(Q)scripts/check-series-builds.sh $(if $(STAGES),--stages $(STAGES)) $(OUT)
+
+# The three parts of the series as postings, with their cover letters.
+posting: $(SRC_STAMP)
+	$(Q)scripts/series-parts.sh --stat --out $(OUT)/posting $(OUT)
 
 baseline: progs
 	$(Q)scripts/baseline.sh $(OUT)

@@ -1,49 +1,267 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-series-builds.sh OUT
+# check-series-builds.sh [--stages LIST] OUT
 #
-# Bisectability check for kernel-patch/: after each patch of the series,
-# build every object the series touches, with the configuration of
-# OUT/kbuild.  A full build per patch would take hours on 2 cores; the
-# headers the series changes only gain declarations, so what can break
-# between patches is the code that uses them, which is what this builds.
-# Uses OUT/linux-am (the scratch worktree of kernel-src.sh) and
-# OUT/kbisect; leaves OUT/linux alone.
+# The build checks of kernel-patch/, on the trees `make kernel` left in
+# OUT (OUT/linux-am holds the series as commits on the tag np-base; OUT/linux
+# is not touched).  Three stages, all by default (LIST: a comma list):
+#
+#   bisect  after each patch, every object the series touches, in the
+#           project configuration (OUT/kbuild/.config)
+#   matrix  a full build with modpost (vmlinux and modules) of the small
+#           configuration kernel-patch/config-matrix, whose test drivers
+#           are modules, at the tip; the same with one option off in turn
+#           (NODE_PRIVATE, NUMA, BPF_SYSCALL, MEMCG, TRANSPARENT_HUGEPAGE);
+#           then the small configuration after each patch
+#   warn    at the tip, W=1, sparse and kernel-doc on what the series
+#           touches: a report on a line the series adds fails
+#
+# Each check prints "ok N - ..." or "not ok N - ..." with the end of its
+# log; the exit status is non-zero if one failed.  Output goes to
+# OUT/kbisect, OUT/kmatrix and OUT/kwarn.
 set -euo pipefail
+
+usage() {
+	sed -n 's/^# \?//p' "$0" | sed -n '4,22p'
+}
+
+stages=bisect,matrix,warn
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--stages) stages=${2:?--stages needs a list}; shift 2 ;;
+	--stages=*) stages=${1#--stages=}; shift ;;
+	-*) echo "check-series-builds: unknown option $1" >&2; usage >&2
+	    exit 2 ;;
+	*) break ;;
+	esac
+done
+if [ $# != 1 ]; then
+	usage >&2
+	exit 2
+fi
+for s in ${stages//,/ }; do
+	case "$s" in
+	bisect|matrix|warn) ;;
+	*) echo "check-series-builds: unknown stage '$s'" \
+		"(bisect, matrix, warn)" >&2; exit 2 ;;
+	esac
+done
+want() { case ",$stages," in *",$1,"*) return 0 ;; esac; return 1; }
+
 out=$(readlink -f "$1")
 am=$out/linux-am
-kout=$out/kbisect
-mkdir -p "$kout"
+top=$(dirname "$(readlink -f "$0")")/..
+matrix_frag=$top/kernel-patch/config-matrix
+if ! git -C "$am" rev-parse -q --verify np-base >/dev/null 2>&1; then
+	echo "check-series-builds: $am has no series (run 'make kernel')" >&2
+	exit 1
+fi
+if [ ! -f "$out/kbuild/.config" ]; then
+	echo "check-series-builds: $out/kbuild/.config missing" \
+		"(run 'make kernel')" >&2
+	exit 1
+fi
+jobs=$(nproc)
+kmake() {
+	make -s -C "$am" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP=2000-01-01 \
+		KBUILD_BUILD_USER=np KBUILD_BUILD_HOST=np "$@"
+}
 
-commits=$(git -C "$am" rev-list --reverse np-base..HEAD)
-objs=$(git -C "$am" diff --name-only np-base HEAD -- '*.c' |
-	grep -v '^tools/' | sed 's/\.c$/.o/')
 head=$(git -C "$am" rev-parse HEAD)
-n=0 failed=0
-for c in $commits; do
-	n=$((n + 1))
-	git -C "$am" checkout -q --detach "$c"
-	subject=$(git -C "$am" log -1 --format=%s "$c")
-	# Objects whose source does not exist yet at this patch, or that the
-	# configuration does not build (no object in the full build), are
-	# skipped.
-	these=$(for o in $objs; do
-		if [ -f "$am/${o%.o}.c" ] && [ -f "$out/kbuild/$o" ]; then
-			echo "$o"
-		fi; done)
-	cp "$out/kbuild/.config" "$kout/.config"
-	if make -s -C "$am" O="$kout" CC="ccache gcc" olddefconfig \
-		>/dev/null 2>&1 &&
-	   make -s -C "$am" O="$kout" CC="ccache gcc" \
-		KBUILD_BUILD_TIMESTAMP=2000-01-01 -j"$(nproc)" $these \
-		>"$kout/build-$n.log" 2>&1; then
-		echo "ok $n - builds: $subject"
+trap 'git -C "$am" checkout -q --detach "$head"' EXIT
+commits=$(git -C "$am" rev-list --reverse np-base.."$head")
+total=$(echo "$commits" | wc -l)
+objs=$(git -C "$am" diff --name-only np-base "$head" -- '*.c' |
+	grep -v '^tools/' | sed 's/\.c$/.o/')
+t=0 failed=0
+
+# report OK NAME LOG: one TAP line, and the end of LOG on failure.
+report() {
+	t=$((t + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $t - $2"
 	else
-		echo "not ok $n - builds: $subject"
-		sed 's/^/    # /' "$kout/build-$n.log" | tail -n 20
+		echo "not ok $t - $2"
+		[ -n "${3:-}" ] && sed 's/^/    # /' "$3" | tail -n 25
 		failed=$((failed + 1))
 	fi
-done
-git -C "$am" checkout -q --detach "$head"
-[ $failed = 0 ]
+}
+
+# matrix_config DIR VARIANT: configure DIR from the matrix fragment with
+# VARIANT (an option name, or "all") off, and check that Kconfig kept
+# what was asked.
+matrix_config() {
+	local dir=$1 v=$2 frag=$1/fragment
+	local line sym
+	mkdir -p "$dir"
+	# Before a patch adds an option, the fragment cannot ask for it.
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		sym=${sym#CONFIG_}
+		[ "$sym" = "$v" ] && continue
+		git -C "$am" grep -q -E "^(menu)?config $sym\$" -- \
+			'*Kconfig*' && echo "$line"
+	done <"$matrix_frag" >"$frag"
+	[ "$v" = all ] || echo "# CONFIG_$v is not set" >>"$frag"
+	kmake O="$dir" KCONFIG_ALLCONFIG="$frag" allnoconfig \
+		>"$dir/config.log" 2>&1 || return 1
+	if [ "$v" = all ]; then
+		"$top/scripts/check-config.sh" "$dir/.config" "$frag" \
+			>>"$dir/config.log" 2>&1 || return 1
+	elif grep -q "^CONFIG_$v=" "$dir/.config"; then
+		echo "CONFIG_$v is still set" >>"$dir/config.log"
+		return 1
+	fi
+}
+
+# --- bisect ------------------------------------------------------------
+if want bisect; then
+	kout=$out/kbisect
+	mkdir -p "$kout"
+	echo "# bisect: the objects the series touches after each of" \
+		"$total patches"
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		git -C "$am" checkout -q --detach "$c"
+		subject=$(git -C "$am" log -1 --format=%s "$c")
+		# Objects whose source does not exist yet at this patch, or
+		# that the configuration does not build (no object in the
+		# full build), are skipped.
+		these=$(for o in $objs; do
+			if [ -f "$am/${o%.o}.c" ] &&
+			   [ -f "$out/kbuild/$o" ]; then
+				echo "$o"
+			fi; done)
+		cp "$out/kbuild/.config" "$kout/.config"
+		rc=0
+		{ kmake O="$kout" olddefconfig &&
+		  kmake O="$kout" -j"$jobs" $these; } \
+			>"$kout/build-$n.log" 2>&1 || rc=$?
+		report $rc "bisect $n/$total: $subject" "$kout/build-$n.log"
+	done
+	git -C "$am" checkout -q --detach "$head"
+fi
+
+# --- matrix ------------------------------------------------------------
+if want matrix; then
+	kout=$out/kmatrix
+	echo "# matrix: vmlinux and modules (modpost) of" \
+		"kernel-patch/config-matrix at the tip, then with one option off"
+	for v in all NODE_PRIVATE NUMA BPF_SYSCALL MEMCG TRANSPARENT_HUGEPAGE; do
+		if [ $v = all ]; then
+			dir=$kout/all name="matrix tip"
+		else
+			dir=$kout/no-$v name="matrix tip, CONFIG_$v=n"
+		fi
+		log=$dir/build-tip.log
+		mkdir -p "$dir"
+		rc=0
+		{ matrix_config "$dir" "$v" &&
+		  kmake O="$dir" -j"$jobs" vmlinux modules; } \
+			>"$log" 2>&1 || rc=$?
+		[ $rc = 0 ] || cat "$dir/config.log" >>"$log"
+		report $rc "$name" "$log"
+	done
+	# What no configuration built is not checked by this stage.
+	missed=$(for o in $objs; do
+		ls "$kout"/*/"$o" >/dev/null 2>&1 || echo "${o%.o}.c"
+		done)
+	[ -z "$missed" ] ||
+		echo "# matrix: built by no configuration:" $missed
+
+	echo "# matrix: the same after each patch"
+	n=0
+	for c in $commits; do
+		n=$((n + 1))
+		git -C "$am" checkout -q --detach "$c"
+		subject=$(git -C "$am" log -1 --format=%s "$c")
+		log=$kout/all/build-$n.log
+		rc=0
+		{ matrix_config "$kout/all" all &&
+		  kmake O="$kout/all" -j"$jobs" vmlinux modules; } \
+			>"$log" 2>&1 || rc=$?
+		[ $rc = 0 ] || cat "$kout/all/config.log" >>"$log"
+		report $rc "matrix $n/$total: $subject" "$log"
+	done
+	git -C "$am" checkout -q --detach "$head"
+fi
+
+# --- warn --------------------------------------------------------------
+# Reports of W=1, sparse and kernel-doc name FILE:LINE; those on a line
+# the series adds are the series' own.  Pre-existing reports in the files
+# it touches are not.
+added_lines() {
+	git -C "$am" diff -U0 np-base "$head" | awk '
+		/^\+\+\+ / { f = substr($2, 3); next }
+		/^@@ / {
+			split($3, a, ",")
+			s = substr(a[1], 2); c = (2 in a) ? a[2] : 1
+			for (i = 0; i < c; i++) print f ":" (s + i)
+		}'
+}
+
+# own_reports ADDED LOG: the reports of LOG on added lines, one each.
+own_reports() {
+	awk -v am="$am/" '
+		NR == FNR { added[$0] = 1; next }
+		match($0, /[^ :]+:[0-9]+(:[0-9]+)?: (warning|error)/) {
+			split(substr($0, RSTART, RLENGTH), p, ":")
+			f = p[1]
+			if (index(f, am) == 1)
+				f = substr(f, length(am) + 1)
+			while (f ~ /^(\.\.\/|\.\/)/)
+				sub(/^[^\/]*\//, "", f)
+			if ((f ":" p[2]) in added)
+				print
+		}' "$1" "$2" | sort -u
+}
+
+if want warn; then
+	kout=$out/kwarn
+	mkdir -p "$kout"
+	echo "# warn: W=1, sparse and kernel-doc at the tip, on the lines" \
+		"the series adds"
+	added_lines >"$kout/added"
+	built=$(for o in $objs; do
+		[ -f "$out/kbuild/$o" ] && echo "$o"; done)
+	cp "$out/kbuild/.config" "$kout/.config"
+	kmake O="$kout" olddefconfig >/dev/null 2>&1
+
+	rc=0
+	kmake O="$kout" -j"$jobs" W=1 $built >"$kout/w1.log" 2>&1 || rc=$?
+	own_reports "$kout/added" "$kout/w1.log" >"$kout/w1.own"
+	[ -s "$kout/w1.own" ] && rc=1
+	report $rc "warn: W=1 on $(echo $built | wc -w) objects" \
+		"$( [ -s "$kout/w1.own" ] && echo "$kout/w1.own" ||
+		    echo "$kout/w1.log")"
+
+	rc=0
+	kmake O="$kout" -j"$jobs" C=2 CHECK=sparse $built \
+		>"$kout/sparse.log" 2>&1 || rc=$?
+	own_reports "$kout/added" "$kout/sparse.log" >"$kout/sparse.own"
+	[ -s "$kout/sparse.own" ] && rc=1
+	report $rc "warn: sparse on the same objects" \
+		"$( [ -s "$kout/sparse.own" ] && echo "$kout/sparse.own" ||
+		    echo "$kout/sparse.log")"
+
+	files=$(git -C "$am" diff --name-only --diff-filter=AM np-base "$head" \
+		-- '*.c' '*.h' | grep -v '^tools/')
+	(cd "$am" && scripts/kernel-doc -none -Wall $files) \
+		>"$kout/kdoc.log" 2>&1 || true
+	own_reports "$kout/added" "$kout/kdoc.log" >"$kout/kdoc.own"
+	rc=0
+	[ -s "$kout/kdoc.own" ] && rc=1
+	report $rc "warn: kernel-doc -Wall on $(echo $files | wc -w) files" \
+		"$kout/kdoc.own"
+fi
+
+echo "1..$t"
+if [ $failed != 0 ]; then
+	echo "check-series-builds: $failed of $t checks failed" >&2
+	exit 1
+fi
+echo "check-series-builds: $t checks passed"
