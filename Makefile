@@ -96,7 +96,8 @@ NPD_UNIT := $(OUT)/systemd/npd.service
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,\
 	$(wildcard tests/unit/test_*.c))
 # The kernel's own mm selftests that the VM runs, from the same tree.
-SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests)
+SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests \
+	private_nodes)
 KHDR := $(KOUT)/usr/include
 
 vpath %.bpf.c bpf tests/bpf

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: the kernel's mm selftests migration and ksm_numa pass with a private node present
+# description: the kernel's mm selftests private_nodes, migration and ksm_numa pass with a private node present
 # timeout: 900
 # cpus: 4
 . "$NP_TESTS/lib.sh"
@@ -46,4 +46,12 @@ kselftest migration
 # once, so that case gets three attempts; the unmerged case cannot race.
 kselftest -a 3 ksm_tests -N -m 1
 kselftest ksm_tests -N -m 0
+
+# private_nodes, the series' own selftest, on the node the guest set up.
+# The harness exits 0 when cases skip: each of its cases must pass.
+echo 0 >/proc/sys/kernel/numa_balancing
+kselftest private_nodes
+totals=$(grep '^# Totals:' "$NP_OUT/selftest.log")
+ok "$(echo "$totals" | grep -q 'pass:7 fail:0 xfail:0 xpass:0 skip:0 error:0' &&
+	echo 0 || echo 1)" "selftests/mm private_nodes ran all 7 cases ($totals)"
 done_testing
