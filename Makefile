@@ -138,11 +138,12 @@ help:
 	@echo '  checkpatch  run checkpatch.pl on kernel-patch/'
 	@echo '  check-series  the build matrix of the series: each patch, the'
 	@echo '              tip with options off, W=1, sparse, kernel-doc (about'
-	@echo '              2 hours cold; STAGES=bisect,matrix,warn runs some)'
+	@echo '              2 hours cold; STAGES=bisect,matrix,patches,warn: some)'
 	@echo '  posting     the three parts of the series with cover letters,'
 	@echo '              in $(OUT)/posting'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
-	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one)'
+	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one); bpf'
+	@echo '              runs twice: wall clock, and -icount (instructions)'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
 	@echo '  install     npctl, npd, the policies, the unit, man pages, bash'
 	@echo '              completion and the headers for building policies'
@@ -431,11 +432,18 @@ baseline: progs
 
 # B=name runs one benchmark of tests/vm/bench/.
 BENCHES := $(if $(B),$(B),bpf cram)
+# Those also run under -icount, where guest time counts instructions.
+ICOUNT_BENCHES := bpf
 bench: progs $(BZIMAGE)
-	$(Q)for b in $(BENCHES); do \
+	$(Q)fail=0; for b in $(BENCHES); do \
 		tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
-			--out $(OUT)/bench --bench $$b || exit 1; \
-	done
+			--out $(OUT)/bench --bench $$b || fail=1; \
+		case " $(ICOUNT_BENCHES) " in *" $$b "*) \
+		tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+			--out $(OUT)/bench-icount --bench $$b --icount || \
+			fail=1 ;; \
+		esac; \
+	done; exit $$fail
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \

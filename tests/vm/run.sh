@@ -5,7 +5,7 @@
 #
 #   run.sh --kernel BZIMAGE --bin DIR --out DIR [--only NAME[,NAME]] [--demo]
 #         [--bench NAME] [--list] [--no-private] [--slow FACTOR]
-#         [--kmemleak SYMBOLS] [--suite DIR]
+#         [--kmemleak SYMBOLS] [--suite DIR] [--icount]
 #
 # --no-private leaves the memory-only node alone, for a kernel without
 # private nodes (the unpatched baseline); only tests that do not use the
@@ -13,6 +13,10 @@
 #
 # --suite DIR runs the tests of tests/vm/DIR instead of tests/vm/t: peer
 # runs the suites we did not write (make check-peer).
+# --icount runs the guests with QEMU's -icount shift=0 (TCG only): guest
+# time then advances one nanosecond per executed guest instruction, so
+# that a benchmark's throughput in guest time measures path length,
+# whatever the load of the host and the cost of TCG's translation.
 # --slow FACTOR multiplies every timeout, for a kernel built with the
 # debugging options (KASAN, lockdep) that make it several times slower.
 # --kmemleak SYMBOLS asks kmemleak to scan after each test (the kernel needs
@@ -44,6 +48,7 @@
 set -u
 here=$(dirname "$(readlink -f "$0")")
 kernel= bin= out= only= demo=0 bench= list=0 claim=claim slow=1 leaksyms=
+icount=0
 suite=t
 
 usage() {
@@ -63,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--slow) slow=$2; shift ;;
 	--suite) suite=$2; shift ;;
 	--kmemleak) leaksyms=$(readlink -f "$2"); shift ;;
+	--icount) icount=1 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -156,7 +162,9 @@ kvm_probe() {
 	return 1
 }
 accel=tcg
-if [ -n "$bench" ] || [ "${NP_KVM:-}" = 0 ]; then
+if [ $icount = 1 ]; then
+	accel_why="TCG with -icount shift=0 (guest time counts instructions)"
+elif [ -n "$bench" ] || [ "${NP_KVM:-}" = 0 ]; then
 	accel_why="TCG (${bench:+benchmarks run under TCG}${bench:-NP_KVM=0})"
 elif [ "${NP_KVM:-}" = 1 ]; then
 	accel=kvm accel_why="KVM (NP_KVM=1)"
@@ -212,10 +220,12 @@ vm_args() {
 	fi
 	VM_ARGS+=(--numa-distance 0,1=20 --numa-distance 0,2=30
 		--numa-distance 1,2=30
-		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1"
+		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1${icount_opts}"
 		--append "$memmap")
 }
 BOOT_ALLOWANCE=$((120 * slow))
+icount_opts=
+[ $icount = 1 ] && icount_opts=" -icount shift=0,align=off,sleep=off"
 
 # Patterns in the guest kernel log that fail a test.
 # What a test asks the kernel to print on purpose: the mm selftests'
@@ -235,7 +245,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "env NP_SLOW=$slow NP_KBUILD=$kbuild $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
+		--exec "env NP_SLOW=$slow NP_ICOUNT=$icount NP_KBUILD=$kbuild $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }

@@ -92,9 +92,11 @@ l_reattach=$("$NP_BIN/npswap" -i 1000 "$N" 200 reattach minimal) || exit 1
 kill $loader
 wait $loader 2>/dev/null
 
-# verdict OK: PASS or FAIL, counting failures.
+# verdict OK: PASS or FAIL, counting failures ("wall": not judged here).
 verdict() {
-	if [ "$1" = 1 ]; then
+	if [ "$1" = wall ]; then
+		echo "not judged (wall clock; see the -icount run)"
+	elif [ "$1" = 1 ]; then
 		echo PASS
 	else
 		fails=$((fails + 1))
@@ -103,9 +105,14 @@ verdict() {
 }
 
 python3 - "$f_builtin" "$f_bpf" "$s_update" "$s_reattach" "$l_update" \
-	"$l_reattach" "$f_c" "$r_builtin" "$r_c" >"$NP_OUT/table" <<'PY'
+	"$l_reattach" "$f_c" "$r_builtin" "$r_c" "${NP_ICOUNT:-0}" \
+	>"$NP_OUT/table" <<'PY'
 import sys
 fb, fp, fc = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[7])
+# Under -icount a guest nanosecond is one guest instruction: rates are
+# pages per 10^9 instructions, and their inverse instructions per page.
+icount = sys.argv[10] == "1"
+unit = "pages per 10^9 guest instructions" if icount else "pages/s"
 kv = lambda s: dict(w.split("=") for w in s.split())
 su, sr, lu, lr = (kv(a) for a in sys.argv[3:7])
 # The median of the ratios within each round decides: it cancels drift.
@@ -115,13 +122,19 @@ tu, tr = int(su["ns_per_swap"]), int(sr["ns_per_swap"])
 ratio_s = tr / tu
 print("| Benchmark | Built-in or detach+attach | BPF or update | Ratio | Target |")
 print("|---|---|---|---|---|")
-print(f"| Faults on the private node, pages/s (median of rounds; ratio: median of per-round ratios) | {fb} | {fp} | {ratio_f:.3f} | >= 0.97 |")
+print(f"| Faults on the private node, {unit} (median of rounds; ratio: median of per-round ratios) | {fb} | {fp} | {ratio_f:.3f} | {'>= 0.97' if icount else 'judged under -icount'} |")
 print(f"| Same, against a C policy with an admit callback | {fc} | {fp} | {ratio_c:.3f} | |")
-print(f"| Cost of a BPF admission decision, ns per fault | | {1e9 / fp - 1e9 / fb:.0f} | | |")
+if icount:
+    print(f"| Guest instructions per fault: built-in, C callback / BPF | {1e9 / fb:.0f}, {1e9 / fc:.0f} | {1e9 / fp:.0f} | | |")
+    print(f"| Instructions a BPF admission decision adds: over built-in / over C | {1e9 / fp - 1e9 / fb:.0f} | {1e9 / fp - 1e9 / fc:.0f} | | |")
+else:
+    print(f"| Cost of a BPF admission decision, ns per fault | | {1e9 / fp - 1e9 / fb:.0f} | | |")
 print(f"| Policy replacement, idle, us per swap | {tr / 1000:.1f} | {tu / 1000:.1f} | {ratio_s:.1f}x faster | >= 10x |")
 print(f"| Policy replacement under load, us per swap | {int(lr['ns_per_swap']) / 1000:.1f} | {int(lu['ns_per_swap']) / 1000:.1f} | | |")
 print(f"| Decisions by the built-in policy during swaps, under load | {lr['builtin_decisions']} in {lr['swaps']} swaps | {lu['builtin_decisions']} in {lu['swaps']} swaps | | 0 for update |")
-print(f"RESULT faults={int(ratio_f >= 0.97)} swap={int(ratio_s >= 10)} default={int(lu['builtin_decisions'] == '0' and int(lu['admitted']) > 0)}")
+# The fault target is judged on instruction counts; wall time under TCG
+# is shown but says more about QEMU than about the dispatch.
+print(f"RESULT faults={int(ratio_f >= 0.97) if icount else 'wall'} swap={int(ratio_s >= 10)} default={int(lu['builtin_decisions'] == '0' and int(lu['admitted']) > 0)}")
 PY
 grep -v '^RESULT' "$NP_OUT/table"
 res=$(sed -n 's/^RESULT //p' "$NP_OUT/table")
