@@ -20,8 +20,8 @@
 #
 # Each check prints "ok N - ..." or "not ok N - ..." with the end of its
 # log; the exit status is non-zero if one failed.  Output goes to
-# OUT/kbisect, OUT/kmatrix and OUT/kwarn.  Cold, on 2 cores, the whole
-# takes about two hours; ccache makes a second run much shorter.
+# OUT/kbisect, OUT/kmatrix, OUT/kpatches and OUT/kwarn.  Cold, on 2
+# cores, the whole takes about two hours; ccache shortens a second run.
 set -euo pipefail
 
 usage() {
@@ -32,7 +32,8 @@ stages=bisect,matrix,patches,warn
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
-	--stages) stages=${2:?--stages needs a list}; shift 2 ;;
+	--stages) [ $# -ge 2 ] || { usage >&2; exit 2; }
+		stages=$2; shift 2 ;;
 	--stages=*) stages=${1#--stages=}; shift ;;
 	-*) echo "check-series-builds: unknown option $1" >&2; usage >&2
 	    exit 2 ;;
@@ -43,7 +44,12 @@ if [ $# != 1 ]; then
 	usage >&2
 	exit 2
 fi
-for s in ${stages//,/ }; do
+if [ -z "${stages//,/}" ]; then
+	echo "check-series-builds: --stages names no stage" >&2
+	exit 2
+fi
+IFS=, read -r -a stage_list <<<"$stages"
+for s in "${stage_list[@]}"; do
 	case "$s" in
 	bisect|matrix|patches|warn) ;;
 	*) echo "check-series-builds: unknown stage '$s'" \
@@ -74,6 +80,9 @@ if [ ! -f "$out/kbuild/.config" ]; then
 	exit 1
 fi
 jobs=$(nproc)
+# Reports are matched by their English wording and git's plain output.
+export LC_ALL=C
+GITDIFF=(diff --no-color --no-ext-diff --src-prefix=a/ --dst-prefix=b/)
 kmake() {
 	make -s -C "$am" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP=2000-01-01 \
 		KBUILD_BUILD_USER=np KBUILD_BUILD_HOST=np "$@"
@@ -85,7 +94,7 @@ trap 'git -C "$am" checkout -q --detach "$head"' EXIT
 commits=$(git -C "$am" rev-list --reverse np-base.."$head")
 total=$(echo "$commits" | wc -l)
 objs=$(git -C "$am" diff --name-only np-base "$head" -- '*.c' |
-	grep -v '^tools/' | sed 's/\.c$/.o/')
+	{ grep -v '^tools/' || true; } | sed 's/\.c$/.o/')
 t=0 failed=0
 
 # report OK NAME LOG: one TAP line, and the end of LOG on failure.
@@ -128,33 +137,44 @@ matrix_config() {
 	fi
 }
 
-# --- bisect ------------------------------------------------------------
-if want bisect; then
-	kout=$out/kbisect
-	mkdir -p "$kout"
-	echo "# bisect: the objects the series touches after each of" \
-		"$total patches"
-	n=0
+# each_patch STAGE FUNC: check out each patch of the series in turn and
+# report what FUNC N LOG returns for it (N counts from 1), then go back
+# to the tip.
+each_patch() {
+	local c n=0 rc subject
 	for c in $commits; do
 		n=$((n + 1))
 		git -C "$am" checkout -q --detach "$c"
 		subject=$(git -C "$am" log -1 --format=%s "$c")
-		# Objects whose source does not exist yet at this patch, or
-		# that the configuration does not build (no object in the
-		# full build), are skipped.
-		these=$(for o in $objs; do
-			if [ -f "$am/${o%.o}.c" ] &&
-			   [ -f "$out/kbuild/$o" ]; then
-				echo "$o"
-			fi; done)
-		cp "$out/kbuild/.config" "$kout/.config"
 		rc=0
-		{ kmake O="$kout" olddefconfig &&
-		  kmake O="$kout" -j"$jobs" $these; } \
-			>"$kout/build-$n.log" 2>&1 || rc=$?
-		report $rc "bisect $n/$total: $subject" "$kout/build-$n.log"
+		"$2" $n "$out/k$1/build-$n.log" || rc=$?
+		report $rc "$1 $n/$total: $subject" "$out/k$1/build-$n.log"
 	done
 	git -C "$am" checkout -q --detach "$head"
+}
+
+# --- bisect ------------------------------------------------------------
+# bisect_one N LOG: the objects the series touches, as far as they exist
+# at this patch and the project configuration builds them (an object in
+# the full build).
+bisect_one() {
+	local o these=
+	for o in $objs; do
+		if [ -f "$am/${o%.o}.c" ] && [ -f "$out/kbuild/$o" ]; then
+			these="$these $o"
+		fi
+	done
+	[ -n "$these" ] || { echo "nothing to build" >"$2"; return 0; }
+	cp "$out/kbuild/.config" "$out/kbisect/.config"
+	{ kmake O="$out/kbisect" olddefconfig &&
+	  kmake O="$out/kbisect" -j"$jobs" $these; } >"$2" 2>&1
+}
+
+if want bisect; then
+	mkdir -p "$out/kbisect"
+	echo "# bisect: the objects the series touches after each of" \
+		"$total patches"
+	each_patch bisect bisect_one
 fi
 
 # --- matrix ------------------------------------------------------------
@@ -186,24 +206,21 @@ if want matrix; then
 fi
 
 # --- patches -----------------------------------------------------------
+# patches_one N LOG: the small configuration, vmlinux and modules.
+patches_one() {
+	local dir=$out/kmatrix/all
+	if ! matrix_config "$dir" all >"$2" 2>&1; then
+		cat "$dir/config.log" >>"$2"
+		return 1
+	fi
+	kmake O="$dir" -j"$jobs" vmlinux modules >>"$2" 2>&1
+}
+
 if want patches; then
-	kout=$out/kmatrix
+	mkdir -p "$out/kpatches" "$out/kmatrix/all"
 	echo "# patches: vmlinux and modules (modpost) of" \
 		"kernel-patch/config-matrix after each patch"
-	n=0
-	for c in $commits; do
-		n=$((n + 1))
-		git -C "$am" checkout -q --detach "$c"
-		subject=$(git -C "$am" log -1 --format=%s "$c")
-		log=$kout/all/build-$n.log
-		rc=0
-		{ matrix_config "$kout/all" all &&
-		  kmake O="$kout/all" -j"$jobs" vmlinux modules; } \
-			>"$log" 2>&1 || rc=$?
-		[ $rc = 0 ] || cat "$kout/all/config.log" >>"$log"
-		report $rc "patches $n/$total: $subject" "$log"
-	done
-	git -C "$am" checkout -q --detach "$head"
+	each_patch patches patches_one
 fi
 
 # --- warn --------------------------------------------------------------
@@ -211,9 +228,11 @@ fi
 # the series adds are the series' own.  Pre-existing reports in the files
 # it touches are not.
 added_lines() {
-	git -C "$am" diff -U0 np-base "$head" | awk '
-		/^\+\+\+ / { f = substr($2, 3); next }
+	git -C "$am" "${GITDIFF[@]}" -U0 np-base "$head" | awk '
+		/^\+\+\+ b\// && !hunk { f = substr($2, 3); next }
+		/^diff --git / { hunk = 0; next }
 		/^@@ / {
+			hunk = 1
 			split($3, a, ",")
 			s = substr(a[1], 2); c = (2 in a) ? a[2] : 1
 			for (i = 0; i < c; i++) print f ":" (s + i)
@@ -231,6 +250,10 @@ own_reports() {
 				f = substr(f, length(am) + 1)
 			while (f ~ /^(\.\.\/|\.\/)/)
 				sub(/^[^\/]*\//, "", f)
+			while (sub(/\/\.\//, "/", f))
+				;
+			while (sub(/[^\/]+\/\.\.\//, "", f))
+				;
 			if ((f ":" p[2]) in added)
 				print
 		}' "$1" "$2" | sort -u
@@ -244,11 +267,20 @@ if want warn; then
 	added_lines >"$kout/added"
 	built=$(for o in $objs; do
 		[ -f "$out/kbuild/$o" ] && echo "$o"; done)
+	if [ -z "$built" ]; then
+		echo "check-series-builds: the project build has none of the" \
+			"objects the series touches (run 'make kernel')" >&2
+		exit 1
+	fi
 	cp "$out/kbuild/.config" "$kout/.config"
+	# Older W=1 warnings of the files touched must not stop the build
+	# (CONFIG_WERROR) before the series' own lines are seen; -k goes on
+	# past a failing object, and a real error still fails below.
+	"$am/scripts/config" --file "$kout/.config" -d WERROR
 	kmake O="$kout" olddefconfig >/dev/null 2>&1
 
 	rc=0
-	kmake O="$kout" -j"$jobs" W=1 $built >"$kout/w1.log" 2>&1 || rc=$?
+	kmake O="$kout" -k -j"$jobs" W=1 $built >"$kout/w1.log" 2>&1 || rc=$?
 	own_reports "$kout/added" "$kout/w1.log" >"$kout/w1.own"
 	[ -s "$kout/w1.own" ] && rc=1
 	report $rc "warn: W=1 on $(echo $built | wc -w) objects" \
@@ -256,7 +288,7 @@ if want warn; then
 		    echo "$kout/w1.log")"
 
 	rc=0
-	kmake O="$kout" -j"$jobs" C=2 CHECK=sparse $built \
+	kmake O="$kout" -k -j"$jobs" C=2 CHECK=sparse $built \
 		>"$kout/sparse.log" 2>&1 || rc=$?
 	own_reports "$kout/added" "$kout/sparse.log" >"$kout/sparse.own"
 	[ -s "$kout/sparse.own" ] && rc=1
@@ -265,7 +297,7 @@ if want warn; then
 		    echo "$kout/sparse.log")"
 
 	files=$(git -C "$am" diff --name-only --diff-filter=AM np-base "$head" \
-		-- '*.c' '*.h' | grep -v '^tools/')
+		-- '*.c' '*.h' | { grep -v '^tools/' || true; })
 	(cd "$am" && scripts/kernel-doc -none -Wall $files) \
 		>"$kout/kdoc.log" 2>&1 || true
 	own_reports "$kout/added" "$kout/kdoc.log" >"$kout/kdoc.own"

@@ -44,7 +44,7 @@ fi
 mapfile -t commits < <(git -C "$am" rev-list --reverse np-base..HEAD)
 # starts[i]: index in commits of part i's first patch.
 starts=() names=() covers=()
-while IFS=$'\t' read -r part subject cover; do
+while IFS=$'\t' read -r part subject cover || [ -n "$part" ]; do
 	case "$part" in ''|'#'*) continue ;; esac
 	idx=-1
 	for i in "${!commits[@]}"; do
@@ -101,15 +101,18 @@ for p in "${!starts[@]}"; do
 		dir=$outdir/part${names[$p]}
 		rm -rf "$dir"
 		mkdir -p "$dir"
+		# --base names the Debian tree and lists the earlier parts
+		# as prerequisite patch ids.
 		git -C "$am" format-patch -q --no-signature --abbrev=9 \
-			--cover-letter -o "$(readlink -f "$dir")" \
+			--cover-letter --base=np-base \
+			-o "$(readlink -f "$dir")" \
 			--subject-prefix=PATCH \
 			"$base..$tip"
 		python3 - "$dir/0000-cover-letter.patch" \
 			"$pdir/cover/${covers[$p]}" <<'PYEOF'
 import sys
 letter, cover = sys.argv[1], sys.argv[2]
-text = open(cover).read().split('\n', 1)
+text = open(cover).read().split('\n', 1) + ['']
 s = open(letter).read()
 s = s.replace('*** SUBJECT HERE ***', text[0].strip(), 1)
 s = s.replace('*** BLURB HERE ***', text[1].strip('\n'), 1)
