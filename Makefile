@@ -344,7 +344,8 @@ $(KHDR)/linux/mempolicy.h: $(KOUT)/.config
 	$(call msg,HEADERS,$(KHDR))
 	$(Q)$(KMAKE) headers
 
-$(OUT)/tests/selftests/%: $(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
+$(OUT)/tests/selftests/%: $(KSRC)/tools/testing/selftests/mm/%.c \
+		$(KHDR)/linux/mempolicy.h | $(OUT)/tests/selftests
 	$(call msg,SELFTEST,$@)
 	$(Q)$(MAKE) -s -C $(KSRC)/tools/testing/selftests/mm \
 		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
