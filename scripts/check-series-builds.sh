@@ -266,7 +266,7 @@ if want warn; then
 		"the series adds"
 	added_lines >"$kout/added"
 	built=$(for o in $objs; do
-		[ -f "$out/kbuild/$o" ] && echo "$o"; done)
+		if [ -f "$out/kbuild/$o" ]; then echo "$o"; fi; done)
 	if [ -z "$built" ]; then
 		echo "check-series-builds: the project build has none of the" \
 			"objects the series touches (run 'make kernel')" >&2
