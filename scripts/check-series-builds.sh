@@ -122,8 +122,10 @@ matrix_config() {
 		sym=${line%%=*}
 		sym=${sym#CONFIG_}
 		[ "$sym" = "$v" ] && continue
-		git -C "$am" grep -q -E "^(menu)?config $sym\$" -- \
-			'*Kconfig*' && echo "$line"
+		if git -C "$am" grep -q -E "^(menu)?config $sym\$" -- \
+			'*Kconfig*'; then
+			echo "$line"
+		fi
 	done <"$matrix_frag" >"$frag"
 	[ "$v" = all ] || echo "# CONFIG_$v is not set" >>"$frag"
 	kmake O="$dir" KCONFIG_ALLCONFIG="$frag" allnoconfig \
