@@ -15,8 +15,9 @@
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-# Wall-clock rounds drift with the host; instruction counts (-icount)
-# agree between rounds to a fraction of a percent, so fewer do.
+# Wall-clock rounds drift with the host; instruction counts (-icount) do
+# not (they still spread by a few percent: two vCPUs and the guest's own
+# work share virtual time), so fewer rounds do.
 if [ "${NP_ICOUNT:-0}" = 1 ]; then
 	ROUNDS=${NP_BENCH_ROUNDS:-5}
 else
