@@ -139,6 +139,16 @@ matrix_config() {
 	fi
 }
 
+# matrix_build DIR VARIANT LOG: configure DIR (matrix_config) and build
+# vmlinux and modules there, into LOG.
+matrix_build() {
+	if ! matrix_config "$1" "$2" >"$3" 2>&1; then
+		cat "$1/config.log" >>"$3"
+		return 1
+	fi
+	kmake O="$1" -j"$jobs" vmlinux modules >>"$3" 2>&1
+}
+
 # each_patch STAGE FUNC: check out each patch of the series in turn and
 # report what FUNC N LOG returns for it (N counts from 1), then go back
 # to the tip.
@@ -190,14 +200,10 @@ if want matrix; then
 		else
 			dir=$kout/no-$v name="matrix tip, CONFIG_$v=n"
 		fi
-		log=$dir/build-tip.log
 		mkdir -p "$dir"
 		rc=0
-		{ matrix_config "$dir" "$v" &&
-		  kmake O="$dir" -j"$jobs" vmlinux modules; } \
-			>"$log" 2>&1 || rc=$?
-		[ $rc = 0 ] || cat "$dir/config.log" >>"$log"
-		report $rc "$name" "$log"
+		matrix_build "$dir" "$v" "$dir/build-tip.log" || rc=$?
+		report $rc "$name" "$dir/build-tip.log"
 	done
 	# What no configuration built is not checked by this stage.
 	missed=$(for o in $objs; do
@@ -210,12 +216,7 @@ fi
 # --- patches -----------------------------------------------------------
 # patches_one N LOG: the small configuration, vmlinux and modules.
 patches_one() {
-	local dir=$out/kmatrix/all
-	if ! matrix_config "$dir" all >"$2" 2>&1; then
-		cat "$dir/config.log" >>"$2"
-		return 1
-	fi
-	kmake O="$dir" -j"$jobs" vmlinux modules >>"$2" 2>&1
+	matrix_build "$out/kmatrix/all" all "$2"
 }
 
 if want patches; then
@@ -261,6 +262,19 @@ own_reports() {
 		}' "$1" "$2" | sort -u
 }
 
+# judge NAME LOG RC: report NAME failed if RC is not 0 or LOG has reports
+# on added lines (kept in LOG.own, shown rather than LOG then).
+judge() {
+	local rc=$3
+	own_reports "$kout/added" "$2" >"$2.own"
+	[ -s "$2.own" ] && rc=1
+	if [ -s "$2.own" ]; then
+		report $rc "$1" "$2.own"
+	else
+		report $rc "$1" "$2"
+	fi
+}
+
 if want warn; then
 	kout=$out/kwarn
 	mkdir -p "$kout"
@@ -283,30 +297,20 @@ if want warn; then
 
 	rc=0
 	kmake O="$kout" -k -j"$jobs" W=1 $built >"$kout/w1.log" 2>&1 || rc=$?
-	own_reports "$kout/added" "$kout/w1.log" >"$kout/w1.own"
-	[ -s "$kout/w1.own" ] && rc=1
-	report $rc "warn: W=1 on $(echo $built | wc -w) objects" \
-		"$( [ -s "$kout/w1.own" ] && echo "$kout/w1.own" ||
-		    echo "$kout/w1.log")"
+	judge "warn: W=1 on $(echo $built | wc -w) objects" "$kout/w1.log" $rc
 
 	rc=0
 	kmake O="$kout" -k -j"$jobs" C=2 CHECK=sparse $built \
 		>"$kout/sparse.log" 2>&1 || rc=$?
-	own_reports "$kout/added" "$kout/sparse.log" >"$kout/sparse.own"
-	[ -s "$kout/sparse.own" ] && rc=1
-	report $rc "warn: sparse on the same objects" \
-		"$( [ -s "$kout/sparse.own" ] && echo "$kout/sparse.own" ||
-		    echo "$kout/sparse.log")"
+	judge "warn: sparse on the same objects" "$kout/sparse.log" $rc
 
 	files=$(git -C "$am" diff --name-only --diff-filter=AM np-base "$head" \
 		-- '*.c' '*.h' | { grep -v '^tools/' || true; })
+	# kernel-doc exits non-zero on any warning: only ours count.
 	(cd "$am" && scripts/kernel-doc -none -Wall $files) \
 		>"$kout/kdoc.log" 2>&1 || true
-	own_reports "$kout/added" "$kout/kdoc.log" >"$kout/kdoc.own"
-	rc=0
-	[ -s "$kout/kdoc.own" ] && rc=1
-	report $rc "warn: kernel-doc -Wall on $(echo $files | wc -w) files" \
-		"$kout/kdoc.own"
+	judge "warn: kernel-doc -Wall on $(echo $files | wc -w) files" \
+		"$kout/kdoc.log" 0
 fi
 
 echo "1..$t"
