@@ -24,6 +24,10 @@
 # allocation backtrace goes through a function of SYMBOLS, the list that
 # scripts/series-symbols.py makes; other reports are listed, not failed.
 #
+# NP_KVM=0 or 1 skips the KVM probe; NP_TCG=multi runs TCG guests with
+# QEMU's thread per vCPU, which corrupts patched kernel text (see
+# tcg_opts): only to show that.
+#
 # Each guest (TCG, or KVM where a probe shows that it works: see
 # kvm_probe) has two nodes with one CPU each and a third,
 # memory-only node whose range is reserved with memmap=, so that the test
@@ -210,8 +214,9 @@ vm_args() {
 	# (adjacent ones would merge into one).
 	[ "${3:-}" = dax2 ] && memmap='memmap=384M!0x100000000 memmap=128M$0x118000000 memmap=512M!0x120000000'
 	[ "$half" -gt 1 ] && n0=0-$((half - 1)) n1=$half-$(($1 - 1))
-	VM_ARGS=(--disable-kvm --cpus "$1" --memory 3G
+	VM_ARGS=(--cpus "$1" --memory 3G
 		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1")
+	[ "$accel" = kvm ] || VM_ARGS+=(--disable-kvm)
 	if [ "$2" = 2 ]; then
 		VM_ARGS+=(--numa 512M --numa 512M --numa-distance 0,3=30
 			--numa-distance 1,3=30 --numa-distance 2,3=20)
@@ -220,12 +225,23 @@ vm_args() {
 	fi
 	VM_ARGS+=(--numa-distance 0,1=20 --numa-distance 0,2=30
 		--numa-distance 1,2=30
-		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1${icount_opts}"
+		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1${tcg_opts}"
 		--append "$memmap")
 }
 BOOT_ALLOWANCE=$((120 * slow))
-icount_opts=
-[ $icount = 1 ] && icount_opts=" -icount shift=0,align=off,sleep=off"
+# Under TCG one host thread runs all vCPUs in turn.  QEMU's
+# multi-threaded TCG (its default, a thread per vCPU) lets a vCPU run
+# stale code while another patches kernel text: a guest that flips a
+# static key under load dies in "Oops: int3" on the breakpoint that
+# text_poke_bp() had already removed.  Upstream keys (vm.numa_stat) die
+# the same way as node_private_key, which flips when the first node
+# becomes private and the last stops being so.  The keyflip test shows
+# it with NP_TCG=multi.  One thread is also faster on two host cores.
+# -icount implies the single thread.
+tcg_opts=
+[ "$accel" = tcg ] && [ "${NP_TCG:-}" != multi ] &&
+	tcg_opts=" -accel tcg,thread=single"
+[ $icount = 1 ] && tcg_opts=" -icount shift=0,align=off,sleep=off"
 
 # Patterns in the guest kernel log that fail a test.
 # What a test asks the kernel to print on purpose: the mm selftests'
