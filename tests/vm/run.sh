@@ -37,7 +37,7 @@
 #   # description: ...
 #   # timeout: 300
 #   # cpus: 4          (2 by default: one per CPU node)
-#   # nodes: 2         private nodes (1 by default; 2 halves the 1G)
+#   # nodes: 2         private nodes (1 by default; 2 or 4 share the 1G)
 #   # device: cram     the first private node is claimed by the CRAM
 #                      emulator (cram_emu) instead of the test driver;
 #                      "cramall": every private node is; "dax": the
@@ -169,7 +169,8 @@ accel=tcg
 if [ $icount = 1 ]; then
 	accel_why="TCG with -icount shift=0 (guest time counts instructions)"
 elif [ -n "$bench" ] || [ "${NP_KVM:-}" = 0 ]; then
-	accel_why="TCG (${bench:+benchmarks run under TCG}${bench:-NP_KVM=0})"
+	accel_why="TCG (NP_KVM=0)"
+	[ -n "$bench" ] && accel_why="TCG (benchmarks run under TCG)"
 elif [ "${NP_KVM:-}" = 1 ]; then
 	accel=kvm accel_why="KVM (NP_KVM=1)"
 else
@@ -201,8 +202,7 @@ mkdir -p "$out"
 out=$(readlink -f "$out")
 
 # vm_args CPUS NODES [DEVICE]: two ordinary nodes with CPUS/2 CPUs each,
-# and one memory-only node farther away (or two of 512M each with
-# NODES=2).  On q35 with 3G the first 2G sit below 4G and the memory-only
+# and NODES memory-only nodes (1, 2 or 4) farther away that share 1G.  On q35 with 3G the first 2G sit below 4G and the memory-only
 # nodes at 4G: reserve them (memmap=$), or with DEVICE "dax" make them a
 # legacy PMEM region (memmap=!).  One socket per node, or the guest warns
 # that CPUs sharing a cache sit on different nodes.
@@ -217,14 +217,17 @@ vm_args() {
 	VM_ARGS=(--cpus "$1" --memory 3G
 		--numa "1G,cpus=$n0" --numa "1G,cpus=$n1")
 	[ "$accel" = kvm ] || VM_ARGS+=(--disable-kvm)
-	if [ "$2" = 2 ]; then
-		VM_ARGS+=(--numa 512M --numa 512M --numa-distance 0,3=30
-			--numa-distance 1,3=30 --numa-distance 2,3=20)
-	else
-		VM_ARGS+=(--numa 1G)
-	fi
-	VM_ARGS+=(--numa-distance 0,1=20 --numa-distance 0,2=30
-		--numa-distance 1,2=30
+	# NODES memory-only nodes share the 1G, 20 from each other and 30
+	# from the CPU nodes.
+	local i j
+	for i in $(seq 2 $(($2 + 1))); do
+		VM_ARGS+=(--numa "$((1024 / $2))M" --numa-distance "0,$i=30"
+			--numa-distance "1,$i=30")
+		for j in $(seq 2 $((i - 1))); do
+			VM_ARGS+=(--numa-distance "$j,$i=20")
+		done
+	done
+	VM_ARGS+=(--numa-distance 0,1=20
 		--qemu-opts="-smp $1,sockets=2,cores=$half,threads=1${tcg_opts}"
 		--append "$memmap")
 }

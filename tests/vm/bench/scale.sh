@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: cost of a BPF admission decision against the number of private nodes and the policy's work
+# timeout: 1500
+# nodes: 4
+#
+# Runs in the VM (make bench).  Faults placed on the first private node
+# by mbind, one admission decision each, pinned to CPU 1:
+#  - with 1, 2 and 4 private nodes registered, each with np_lookups
+#    (bpf/isolate's decisions) attached, lookups=0, against the built-in
+#    policy on the same node;
+#  - with one private node, np_lookups doing 0, 1, 4 and 16 hash map
+#    lookups per decision.
+# Rounds interleave the cases.  Prints a table and writes scale.data
+# (CASE NODES LOOKUPS INSNS_OR_NS_PER_FAULT, medians) and scale.svg, the
+# plot, into the output directory.
+. "$NP_TESTS/lib.sh"
+N=$NP_NODE
+ctl=/sys/kernel/debug/private_node_test
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+ROUNDS=${NP_BENCH_ROUNDS:-5}
+MB=32
+
+ranges=$(cat $ctl/ranges)
+[ "$(echo "$ranges" | wc -l)" = 4 ] || {
+	echo "scale: expected four private nodes, the driver holds: $ranges" >&2
+	exit 1
+}
+nodes_of() { echo "$ranges" | head -n "$1" | cut -d' ' -f1 | tr '\n' ' '; }
+
+# nodes K: exactly the first K ranges claimed, nothing attached.
+nodes() {
+	local nid start size i=0
+	while read -r nid start size; do
+		i=$((i + 1))
+		"$NPCTL" detach --node "$nid" >/dev/null 2>&1
+		if [ $i -le "$1" ]; then
+			grep -q "^$nid " $ctl/ranges ||
+				echo "$nid $start $size" >$ctl/add || return 1
+		elif grep -q "^$nid " $ctl/ranges; then
+			echo "$nid $start $size" >$ctl/remove || return 1
+		fi
+	done <<<"$ranges"
+}
+
+# attach L NIDS: np_lookups with L lookups on each node of NIDS.
+attach() {
+	local l=$1 nid
+	shift
+	for nid in "$@"; do
+		"$NPCTL" attach np_lookups --node "$nid" --set "lookups=$l" \
+			>/dev/null || return 1
+	done
+}
+
+# cost: guest instructions (-icount) or ns per fault on node N.
+cost() {
+	local out
+	out=$(taskset -c 1 "$NP_BIN/npops" fault "$N" bind $MB)
+	[ "$(kv on_node "$out")" = $((MB * 256)) ] || {
+		echo "scale: fault did not land on node $N: $out" >&2
+		return 1
+	}
+	echo $(($(kv ns "$out") * 10 / $(kv pages "$out")))
+}
+
+# One run first: the first faults after boot cost more.
+cost >/dev/null || exit 1
+: >"$NP_OUT/scale.raw"
+for r in $(seq "$ROUNDS"); do
+	cases="n1 n2 n4 l1 l4 l16"
+	[ $((r % 2)) = 0 ] && cases="l16 l4 l1 n4 n2 n1"
+	for c in $cases; do
+		case $c in
+		n*) k=${c#n} l=0 ;;
+		l*) k=1 l=${c#l} ;;
+		esac
+		nodes "$k" || { echo "scale: cannot claim $k nodes" >&2; exit 1; }
+		b=$(cost) || exit 1
+		# shellcheck disable=SC2046
+		attach "$l" $(nodes_of "$k") || {
+			echo "scale: cannot attach np_lookups" >&2
+			exit 1
+		}
+		p=$(cost) || exit 1
+		echo "$c $k $l $b $p" >>"$NP_OUT/scale.raw"
+		echo "#   round $r: $k node(s), $l lookups: built-in $b, BPF $p (x10)" >&2
+	done
+done
+
+python3 - "$NP_OUT" "${NP_ICOUNT:-0}" <<'PY'
+import statistics, sys
+out, icount = sys.argv[1], sys.argv[2] == "1"
+rows = [l.split() for l in open(f"{out}/scale.raw")]
+unit = "guest instructions" if icount else "ns"
+med = {}
+for c, k, l, b, p in rows:
+    med.setdefault((int(k), int(l)), []).append((int(b) / 10, int(p) / 10))
+res = {}
+for key, v in med.items():
+    b = statistics.median(x[0] for x in v)
+    p = statistics.median(x[1] for x in v)
+    res[key] = (b, p, statistics.median(x[1] - x[0] for x in v))
+print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, median of rounds) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
+print("|---|---|---|---|---|---|")
+with open(f"{out}/scale.data", "w") as f:
+    for (k, l) in sorted(res, key=lambda x: (x[1] > 0, x[0], x[1])):
+        b, p, d = res[(k, l)]
+        print(f"| {k} | {l} | {b:.0f} | {p:.0f} | {d:.0f} | {1e9 / p:.0f} |")
+        f.write(f"{k} {l} {b:.1f} {p:.1f} {d:.1f}\n")
+PY
+"$NP_TESTS/bench/plot-scale.py" "$NP_OUT/scale.data" "$NP_OUT/scale.svg" \
+	"$([ "${NP_ICOUNT:-0}" = 1 ] && echo "guest instructions" || echo ns)" ||
+	exit 1
+echo
+echo "The plot: $NP_OUT/scale.svg"
