@@ -245,6 +245,10 @@ tcg_opts=
 [ "$accel" = tcg ] && [ "${NP_TCG:-}" != multi ] &&
 	tcg_opts=" -accel tcg,thread=single"
 [ $icount = 1 ] && tcg_opts=" -icount shift=0,align=off,sleep=off"
+# What the guest runs on, for tests that the single thread changes:
+# kvm, tcg (one thread for all vCPUs) or tcg-multi.
+guest_accel=$accel
+[ "$accel" = tcg ] && [ -z "$tcg_opts" ] && guest_accel=tcg-multi
 
 # Patterns in the guest kernel log that fail a test.
 # What a test asks the kernel to print on purpose: the mm selftests'
@@ -264,7 +268,7 @@ run_one() {
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
 		vng --run "$kernel" "${VM_ARGS[@]}" --verbose \
 		--rwdir="$dir=$dir" \
-		--exec "env NP_SLOW=$slow NP_ICOUNT=$icount NP_KBUILD=$kbuild $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
+		--exec "env NP_SLOW=$slow NP_ICOUNT=$icount NP_ACCEL=$guest_accel NP_KBUILD=$kbuild $here/guest.sh $name $dir $bin $tmo $how ${leaksyms:+kmemleak}" \
 		</dev/null >"$dir/console" 2>&1
 	echo $? >"$dir/vng-rc"
 }

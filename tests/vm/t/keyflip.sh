@@ -14,8 +14,8 @@
 P=$NP_NODE
 ctl=/sys/kernel/debug/private_node_test
 sys=/sys/devices/system/node
-block=$(($(cat /sys/devices/system/memory/block_size_bytes | sed 's/^/0x/')))
-size=$(printf '0x%x' "$block")
+# One memory block (block_size_bytes is hexadecimal without 0x).
+size=0x$(cat /sys/devices/system/memory/block_size_bytes)
 flips=${NP_KEYFLIPS:-25}
 stat_flips=${NP_STATFLIPS:-500}
 

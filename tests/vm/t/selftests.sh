@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: the kernel's mm selftests private_nodes, migration and ksm_numa pass with a private node present
+# description: the kernel's mm selftests private_nodes, migration and ksm_numa pass with a private node present (migration.shared_anon_htlb not under single-threaded TCG)
 # timeout: 900
 # cpus: 4
 . "$NP_TESTS/lib.sh"
@@ -37,7 +37,21 @@ kselftest() {
 # migration needs three threads, and free huge pages on both CPU nodes
 # (hugetlb pools never include a private node).
 echo 16 >/proc/sys/vm/nr_hugepages
-kselftest migration
+if [ "${NP_ACCEL:-}" = tcg ]; then
+	# One host thread runs the vCPUs in turn, for up to 100 ms each: a
+	# process that holds a transient reference to the shared huge page
+	# (faulting on its migration entry) keeps it through all of
+	# migrate_pages()'s retries on the other vCPU, and shared_anon_htlb
+	# fails at its first unmigrated page.  The unpatched kernel fails it
+	# the same way there (make baseline); the other cases run.
+	echo "# migration.shared_anon_htlb left out: it fails under single-threaded TCG, unpatched kernel included"
+	kselftest migration -t private_anon -t shared_anon \
+		-t private_anon_thp -t shared_anon_thp -t private_anon_htlb
+	n=$(grep -c '^ok [0-9]' "$NP_OUT/selftest.log")
+	ok $([ "$n" = 5 ]; echo $?) "selftests/mm migration ran 5 cases ($n passed)"
+else
+	kselftest migration
+fi
 # ksm_numa, as run_vmtests.sh runs it: merging across nodes on and off.
 # With merging on, the test madvises its second page and then waits for
 # two full scans; when ksmd has already passed that page in the scan under

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # description: concurrent npctl tune writers and npd-style requests while the cram policy takes them: no evacuation request lost or taken twice, no writer undoes another's member; thresholds and globals out of range are refused before anything is written
 # device: cram
-# timeout: 600
+# timeout: 1200
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
 C=/sys/kernel/cram_emu/node$P
