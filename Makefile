@@ -142,8 +142,9 @@ help:
 	@echo '  posting     the three parts of the series with cover letters,'
 	@echo '              in $(OUT)/posting'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
-	@echo '  bench       benchmarks in a VM (B=bpf or B=cram runs one); bpf'
-	@echo '              runs twice: wall clock, and -icount (instructions)'
+	@echo '  bench       benchmarks in VMs (B=bpf, cram, scale or tax runs one);'
+	@echo '              bpf, scale and tax run twice: wall clock, and -icount'
+	@echo '              (instructions); tax builds the unpatched kernel too'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
 	@echo '  install     npctl, npd, the policies, the unit, man pages, bash'
 	@echo '              completion and the headers for building policies'
@@ -431,19 +432,30 @@ posting: $(SRC_STAMP)
 baseline: progs
 	$(Q)scripts/baseline.sh $(OUT)
 
-# B=name runs one benchmark of tests/vm/bench/.
-BENCHES := $(if $(B),$(B),bpf cram)
+# B=name runs one benchmark of tests/vm/bench/ (or tax).
+BENCHES := $(if $(B),$(B),bpf cram scale tax)
 # Those also run under -icount, where guest time counts instructions.
-ICOUNT_BENCHES := bpf
+ICOUNT_BENCHES := bpf scale tax
+BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
 bench: progs $(BZIMAGE)
+	$(Q)case " $(BENCHES) " in *" tax "*) \
+		scripts/baseline.sh $(OUT) --build-only ;; esac
 	$(Q)fail=0; for b in $(BENCHES); do \
-		tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
-			--out $(OUT)/bench --bench $$b || fail=1; \
-		case " $(ICOUNT_BENCHES) " in *" $$b "*) \
-		tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
-			--out $(OUT)/bench-icount --bench $$b --icount || \
-			fail=1 ;; \
-		esac; \
+		for mode in wall icount; do \
+		[ $$mode = wall ] || case " $(ICOUNT_BENCHES) " in \
+			*" $$b "*) ;; *) continue ;; esac; \
+		opt=; [ $$mode = icount ] && opt=--icount; \
+		if [ $$b = tax ]; then \
+			tests/vm/taxrun.sh --kernel $(BZIMAGE) \
+				--base-kernel $(BZIMAGE_BASE) \
+				--bin $(OUT)/tests --out $(OUT)/bench-$$mode/tax \
+				$$opt || fail=1; \
+		else \
+			tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
+				--out $(OUT)/bench-$$mode --bench $$b $$opt || \
+				fail=1; \
+		fi; \
+		done; \
 	done; exit $$fail
 
 vmtest: progs $(BZIMAGE)
