@@ -45,7 +45,7 @@
 #define PAGE		4096UL
 #define MAX_ROUNDS	101
 
-/* Where read and mix put their files: tmpfs, so no device is involved. */
+/* Where read and mix put their files (-d): a tmpfs, so no device waits. */
 static const char *dir = "/tmp";
 
 static double now_ns(void)
