@@ -47,7 +47,7 @@ def panel(x0, title, xlabel, ylabel, pts, ymax):
         el.append(f'<circle cx="{px(i):.1f}" cy="{py(y):.1f}" r="4" '
                   f'fill="#1f5fa8"/>')
         el.append(f'<text x="{px(i):.1f}" y="{py(y) - 9:.1f}" '
-                  f'text-anchor="middle">{y:.0f}</text>')
+                  f'text-anchor="middle">{int(y + 0.5)}</text>')
         el.append(f'<text x="{px(i):.1f}" y="{MT + ph + 17}" '
                   f'text-anchor="middle">{label}</text>')
     el.append(f'<text x="{x0 + ML + pw / 2}" y="{H - 10}" '

@@ -93,21 +93,24 @@ import statistics, sys
 out, icount = sys.argv[1], sys.argv[2] == "1"
 rows = [l.split() for l in open(f"{out}/scale.raw")]
 unit = "guest instructions" if icount else "ns"
+# The figures are tenths: medians of integers, divided at the end, and
+# rounded half up, so that the table and the plot agree.
 med = {}
 for c, k, l, b, p in rows:
-    med.setdefault((int(k), int(l)), []).append((int(b) / 10, int(p) / 10))
+    med.setdefault((int(k), int(l)), []).append((int(b), int(p)))
 res = {}
 for key, v in med.items():
-    b = statistics.median(x[0] for x in v)
-    p = statistics.median(x[1] for x in v)
-    res[key] = (b, p, statistics.median(x[1] - x[0] for x in v))
+    b = statistics.median(x[0] for x in v) / 10
+    p = statistics.median(x[1] for x in v) / 10
+    res[key] = (b, p, statistics.median(x[1] - x[0] for x in v) / 10)
+r = lambda v: int(v + 0.5)
 print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, median of rounds) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
 print("|---|---|---|---|---|---|")
 with open(f"{out}/scale.data", "w") as f:
     for (k, l) in sorted(res, key=lambda x: (x[1] > 0, x[0], x[1])):
         b, p, d = res[(k, l)]
-        print(f"| {k} | {l} | {b:.0f} | {p:.0f} | {d:.0f} | {1e9 / p:.0f} |")
-        f.write(f"{k} {l} {b:.1f} {p:.1f} {d:.1f}\n")
+        print(f"| {k} | {l} | {r(b)} | {r(p)} | {r(d)} | {r(1e9 / p)} |")
+        f.write(f"{k} {l} {b:.2f} {p:.2f} {d:.2f}\n")
 PY
 "$NP_TESTS/bench/plot-scale.py" "$NP_OUT/scale.data" "$NP_OUT/scale.svg" \
 	"$([ "${NP_ICOUNT:-0}" = 1 ] && echo "guest instructions" || echo ns)" ||
