@@ -118,6 +118,19 @@ np_stat() {
 	np_sys stat | awk -v k="$1" '$1 == k { print $2 }'
 }
 
+# bench_fault NODE MB: fault MB under MPOL_BIND to NODE on CPU 1 (the
+# same CPU for every run: less noise under TCG); prints npops' line
+# (pages=, ns=, on_node=...), fails unless every page landed on NODE.
+bench_fault() {
+	local out
+	out=$(taskset -c 1 "$NP_BIN/npops" fault "$1" bind "$2")
+	[ "$(kv on_node "$out")" = $(($2 * 256)) ] || {
+		echo "bench: fault did not land on node $1: $out" >&2
+		return 1
+	}
+	echo "$out"
+}
+
 # kv KEY LINE: the value of KEY=VALUE in LINE; fails if it is not there.
 kv() {
 	local w
