@@ -53,14 +53,10 @@ attach() {
 	done
 }
 
-# cost: guest instructions (-icount) or ns per fault on node N.
+# cost: guest instructions (-icount) or ns per fault on node N, x10.
 cost() {
 	local out
-	out=$(taskset -c 1 "$NP_BIN/npops" fault "$N" bind $MB)
-	[ "$(kv on_node "$out")" = $((MB * 256)) ] || {
-		echo "scale: fault did not land on node $N: $out" >&2
-		return 1
-	}
+	out=$(bench_fault "$N" $MB) || return 1
 	echo $(($(kv ns "$out") * 10 / $(kv pages "$out")))
 }
 
@@ -76,12 +72,16 @@ for r in $(seq "$ROUNDS"); do
 		l*) k=1 l=${c#l} ;;
 		esac
 		nodes "$k" || { echo "scale: cannot claim $k nodes" >&2; exit 1; }
+		# As bpf.sh: what a change set going finishes first, or the
+		# other vCPU's work counts in the fault's guest time.
+		sleep 2
 		b=$(cost) || exit 1
 		# shellcheck disable=SC2046
 		attach "$l" $(nodes_of "$k") || {
 			echo "scale: cannot attach np_lookups" >&2
 			exit 1
 		}
+		sleep 2
 		p=$(cost) || exit 1
 		echo "$c $k $l $b $p" >>"$NP_OUT/scale.raw"
 		echo "#   round $r: $k node(s), $l lookups: built-in $b, BPF $p (x10)" >&2
