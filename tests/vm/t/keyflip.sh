@@ -46,20 +46,21 @@ ok $bad "node $P made private ($size bytes), used and made ordinary" \
 # After a failure the block may still be claimed.
 grep -q "^$P " $ctl/ranges && echo "$P $NP_START $size" >$ctl/remove
 
-# cram_emu's device tells frees to the node (free_pages): adding and
-# removing it also flips node_private_free_key, in every page free.
+# cram_emu's device has the free_pages hook: adding its node flips
+# node_private_free_key on, in the path of every page freed, and
+# removing it flips it off (the cram test shows the hook at work).
 cram=/sys/kernel/cram_emu
 i=0 bad=0
 start=$(date +%s)
 while [ $i -lt "$flips" ]; do
 	echo "$P $NP_START $size" >$cram/add || { bad=1; break; }
-	"$NP_BIN/nptest" place "$P" 4 >"$NP_OUT/place.log" 2>&1 ||
+	[ "$(cat $sys/node$P/private/device 2>/dev/null)" = cram_emu ] ||
 		{ bad=2; break; }
 	echo "$P" >$cram/remove || { bad=3; break; }
 	i=$((i + 1))
 done
-ok $bad "node $P added by cram_emu (frees told to its device), used and" \
-	"removed $i times under load ($(($(date +%s) - start))s)"
+ok $bad "node $P added by cram_emu (its device declared) and removed" \
+	"$i times under load ($(($(date +%s) - start))s)"
 [ -d "$sys/node$P/private" ] && grep -qw "$P" $sys/has_private_memory &&
 	echo "$P" >$cram/remove
 
