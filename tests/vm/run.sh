@@ -25,8 +25,8 @@
 # scripts/series-symbols.py makes; other reports are listed, not failed.
 #
 # NP_KVM=0 or 1 skips the KVM probe; NP_TCG=multi runs TCG guests with
-# QEMU's thread per vCPU, which corrupts patched kernel text (see
-# tcg_opts): only to show that.
+# QEMU's thread per vCPU, under which a vCPU can run stale kernel text
+# after a static key is patched (see tcg_opts): only to show that.
 #
 # Each guest (TCG, or KVM where a probe shows that it works: see
 # kvm_probe) has two nodes with one CPU each and a third,
@@ -205,7 +205,8 @@ mkdir -p "$out"
 out=$(readlink -f "$out")
 
 # vm_args CPUS NODES [DEVICE]: two ordinary nodes with CPUS/2 CPUs each,
-# and NODES memory-only nodes (1, 2 or 4) farther away that share 1G.  On q35 with 3G the first 2G sit below 4G and the memory-only
+# and NODES memory-only nodes (1, 2 or 4) farther away that share 1G.
+# On q35 with 3G the first 2G sit below 4G and the memory-only
 # nodes at 4G: reserve them (memmap=$), or with DEVICE "dax" make them a
 # legacy PMEM region (memmap=!).  One socket per node, or the guest warns
 # that CPUs sharing a cache sit on different nodes.
