@@ -445,18 +445,24 @@ bench: progs $(BZIMAGE)
 		[ $$mode = wall ] || case " $(ICOUNT_BENCHES) " in \
 			*" $$b "*) ;; *) continue ;; esac; \
 		opt=; [ $$mode = icount ] && opt=--icount; \
+		mkdir -p $(OUT)/bench-$$mode; \
+		rm -f $(OUT)/bench-$$mode/$$b.out; \
 		if [ $$b = tax ]; then \
 			tests/vm/taxrun.sh --kernel $(BZIMAGE) \
 				--base-kernel $(BZIMAGE_BASE) \
 				--bin $(OUT)/tests --out $(OUT)/bench-$$mode/tax \
-				$$opt || fail=1; \
+				$$opt >$(OUT)/bench-$$mode/$$b.out || fail=1; \
 		else \
 			tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
-				--out $(OUT)/bench-$$mode --bench $$b $$opt || \
-				fail=1; \
+				--out $(OUT)/bench-$$mode --bench $$b $$opt \
+				>$(OUT)/bench-$$mode/$$b.out || fail=1; \
 		fi; \
+		cat $(OUT)/bench-$$mode/$$b.out; \
 		done; \
-	done; exit $$fail
+	done; \
+	BENCHES="$(BENCHES)" CLANG=$(CLANG) scripts/bench-report.sh $(OUT) \
+		$(if $(B),,docs/benchmarks.md) || fail=1; \
+	exit $$fail
 
 vmtest: progs $(BZIMAGE)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.sh: the tests of scripts/bench-report.sh, in TAP form.
+# A run's tables, and only they, replace the run section of the document,
+# with the versions of what measured them; the rest of the document stays.
+set -u
+top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
+report=$top/scripts/bench-report.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+tap() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - bench-report.sh: $2"
+	else
+		echo "not ok $n - bench-report.sh: $2"
+		failed=$((failed + 1))
+		sed 's/^/    # /' "$tmp/log"
+	fi
+}
+
+mkdir -p "$tmp/out/bench-wall" "$tmp/out/bench-icount"
+printf '# progress\n| a | b |\n|---|---|\n| wall-fig | 1 |\nFaults: PASS\n' \
+	>"$tmp/out/bench-wall/bpf.out"
+printf '# progress\n| a | b |\n|---|---|\n| icount-fig | 2 |\n' \
+	>"$tmp/out/bench-icount/bpf.out"
+printf '| t | u |\n|---|---|\n| tax-fig | 3 |\n' \
+	>"$tmp/out/bench-icount/tax.out"
+cat >"$tmp/doc.md" <<'DOC'
+# Title
+before
+<!-- bench-run:begin -->
+stale-line
+<!-- bench-run:end -->
+after
+DOC
+
+BENCHES="bpf cram tax" "$report" "$tmp/out" "$tmp/doc.md" >"$tmp/log" 2>&1
+tap $? "a run with a missing benchmark is written"
+sec=$(sed -n '/^<!-- bench-run:begin -->$/,/^<!-- bench-run:end -->$/p' \
+	"$tmp/doc.md")
+grep -q '^# Title$' "$tmp/doc.md" && grep -q '^before$' "$tmp/doc.md" &&
+	grep -q '^after$' "$tmp/doc.md" && ! grep -q stale-line "$tmp/doc.md"
+tap $? "the run section is replaced, the rest of the document kept"
+echo "$sec" | grep -q '| wall-fig | 1 |' && echo "$sec" |
+	grep -q '| icount-fig | 2 |' && echo "$sec" | grep -q '| tax-fig | 3 |' &&
+	echo "$sec" | grep -q '^Faults: PASS$' && ! echo "$sec" | grep -q progress
+tap $? "every table and verdict of the run, no progress line"
+echo "$sec" | grep -q "^- .*QEMU emulator version\|^- unknown, TCG" &&
+	echo "$sec" | grep -q '^- kernel compiler: ' &&
+	echo "$sec" | grep -q "^- guest kernel: linux-source-6.12 .* with the [0-9]* patches"
+tap $? "the machine, kernel, QEMU and compiler versions are named"
+w=$(echo "$sec" | grep -n '^### bpf, wall clock$' | cut -d: -f1)
+i=$(echo "$sec" | grep -n '^### bpf, guest instructions' | cut -d: -f1)
+[ -n "$w" ] && [ -n "$i" ] && [ "$w" -lt "$i" ] &&
+	! echo "$sec" | grep -q '^### cram'
+tap $? "wall clock then instruction counts per benchmark; none for a missing one"
+
+printf 'no markers\n' >"$tmp/bad.md"
+! "$report" "$tmp/out" "$tmp/bad.md" >"$tmp/log" 2>&1 &&
+	grep -q 'no <!-- bench-run:begin --> marker' "$tmp/log" &&
+	[ "$(cat "$tmp/bad.md")" = "no markers" ]
+tap $? "a document without the markers is refused and left alone"
+! "$report" "$tmp/nonexistent" >"$tmp/log" 2>&1
+tap $? "a missing run directory is refused"
+
+echo "1..$n"
+[ "$failed" = 0 ]
