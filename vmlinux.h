@@ -3899,8 +3899,7 @@ enum {
 	MM_ANONPAGES = 1,
 	MM_SWAPENTS = 2,
 	MM_SHMEMPAGES = 3,
-	MM_PRIVATEPAGES = 4,
-	NR_MM_COUNTERS = 5,
+	NR_MM_COUNTERS = 4,
 };
 
 enum {
@@ -67491,7 +67490,7 @@ struct mm_struct {
 		long unsigned int env_start;
 		long unsigned int env_end;
 		long unsigned int saved_auxv[52];
-		struct percpu_counter rss_stat[5];
+		struct percpu_counter rss_stat[4];
 		struct linux_binfmt *binfmt;
 		mm_context_t context;
 		long unsigned int flags;
@@ -67513,6 +67512,11 @@ struct mm_struct {
 		long unsigned int ksm_merging_pages;
 		long unsigned int ksm_rmap_items;
 		atomic_long_t ksm_zero_pages;
+		long: 64;
+		long: 64;
+		long: 64;
+		long: 64;
+		long: 64;
 		long: 64;
 	};
 	long unsigned int cpu_bitmap[0];

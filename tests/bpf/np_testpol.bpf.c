@@ -11,7 +11,9 @@
  * that many pages to be moved off the node (request_what), request_times
  * times in a row (1 if unset, 8 at most);
  * evacuate_to is what evacuate_target answers (NP_NO_NODE: the
- * kernel's choice); init_ret is what init returns; init_uaddr and
+ * kernel's choice); write_verdict is write_fault's answer; demote_to is
+ * demote_target's (NP_TEST_KEEP, the default: the node itself); budget
+ * caps what reclaim_budget grants (default: all it is asked); init_ret is what init returns; init_uaddr and
  * exit_uaddr, when set, make init and exit read a string from that
  * address of the loader's with the sleepable bpf_copy_from_user_str(), so
  * that a page the loader keeps waiting on userfaultfd makes them sleep.
@@ -27,6 +29,10 @@ const volatile u64 request_pages;
 const volatile u32 request_what;
 const volatile u32 request_times;
 const volatile s32 evacuate_to = NP_NO_NODE;
+const volatile s32 write_verdict = NP_ALLOW;
+#define NP_TEST_KEEP	(-2)
+const volatile s32 demote_to = NP_TEST_KEEP;
+const volatile u64 budget = ~0ULL;
 const volatile s32 init_ret;
 const volatile u64 init_uaddr, exit_uaddr;
 
@@ -36,6 +42,7 @@ extern int bpf_copy_from_user_str(void *dst, u32 dst__sz,
 char user_str[16];
 
 u64 admit_calls, migrate_calls, init_calls, exit_calls;
+u64 write_calls, demote_calls, budget_calls;
 /* evacuate_target: calls, and the pages it was asked about in all. */
 u64 evacuate_calls, evacuate_pages;
 /* Calls whose nid was not the node the policy is attached to. */
@@ -101,6 +108,27 @@ int NP_CALLBACK(testpol_evacuate_target, int nid, unsigned long nr_pages)
 	return evacuate_to;
 }
 
+int NP_CALLBACK(testpol_write_fault, int nid)
+{
+	__sync_fetch_and_add(&write_calls, 1);
+	check_nid(nid);
+	return write_verdict;
+}
+
+int NP_CALLBACK(testpol_demote_target, int nid, int src_nid)
+{
+	__sync_fetch_and_add(&demote_calls, 1);
+	check_nid(nid);
+	return demote_to == NP_TEST_KEEP ? nid : demote_to;
+}
+
+unsigned long NP_CALLBACK(testpol_reclaim_budget, int nid, unsigned long nr)
+{
+	__sync_fetch_and_add(&budget_calls, 1);
+	check_nid(nid);
+	return nr < budget ? nr : budget;
+}
+
 int NP_CALLBACK_SLEEPABLE(testpol_init, int nid)
 {
 	__sync_fetch_and_add(&init_calls, 1);
@@ -126,6 +154,9 @@ NP_POLICY(testpol_ops,
 	  .admit	= (void *)testpol_admit,
 	  .migrate	= (void *)testpol_migrate,
 	  .evacuate_target = (void *)testpol_evacuate_target,
+	  .demote_target = (void *)testpol_demote_target,
+	  .reclaim_budget = (void *)testpol_reclaim_budget,
+	  .write_fault	= (void *)testpol_write_fault,
 	  .init		= (void *)testpol_init,
 	  .exit		= (void *)testpol_exit,
 	  .flags	= NP_OPS_MIGRATION | NP_OPS_MEMPOLICY,

@@ -86,15 +86,52 @@ in_list() {
 	return 1
 }
 
-# --- node policies (the test driver's debugfs files) ----------------------
+# --- node policies and devices (BPF test policy, test driver's debugfs) ----
 
 NP_DBG=/sys/kernel/debug/private_node_test
 NP_TRACE=/sys/kernel/tracing
 
-# np_policy "FLAGS [admit=V] [migrate=V]" | none: give the private node the
-# test driver's C policy, or the built-in one back.  Fails as the write does.
+# np_policy "FLAGS [admit=V] [migrate=V] [write=V] [demote=keep|none|NODE]
+# [budget=PAGES]" | none: give the private node the BPF test policy
+# tests/bpf/np_testpol with the NP_OPS_* mask FLAGS, its verdict callbacks
+# answering V (allow, deny, or bad: an invalid verdict), demote_target
+# keeping the node (default), refusing, or naming another node, and
+# reclaim_budget granting at most PAGES (default: all); or detach the
+# node's policy, giving it the built-in one back.  Any policy the node
+# had is detached first.  Fails as npctl does (the reason on stderr).
 np_policy() {
-	echo "$NP_NODE $*" 2>/dev/null >"$NP_DBG/policy"
+	local a k v args=()
+
+	set -- $*
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	if [ "$(np_sys state)" != none ]; then
+		"$NPCTL" detach --node "$NP_NODE" >/dev/null || return 1
+	fi
+	[ "$1" = none ] && return 0
+	args=(--flags "$1")
+	shift
+	for a; do
+		k=${a%%=*} v=${a#*=}
+		case $k in
+		admit | migrate | write)
+			case $v in
+			allow) v=1 ;;
+			deny) v=0 ;;
+			bad) v=42 ;;
+			*) echo "np_policy: $a: allow, deny or bad" >&2; return 2 ;;
+			esac
+			args+=(--set "${k}_verdict=$v") ;;
+		demote)
+			case $v in
+			keep) ;;
+			none) args+=(--set demote_to=-1) ;;
+			*) args+=(--set "demote_to=$v") ;;
+			esac ;;
+		budget) args+=(--set "budget=$v") ;;
+		*) echo "np_policy: unknown setting $a" >&2; return 2 ;;
+		esac
+	done
+	"$NPCTL" attach np_testpol --node "$NP_NODE" "${args[@]}" >/dev/null
 }
 
 # np_caps CAPS: declare the capabilities of the private node's device.
@@ -107,10 +144,26 @@ np_sys() {
 	cat "/sys/devices/system/node/node$NP_NODE/private/$1"
 }
 
-# np_calls NAME: calls of the test policy's callback NAME (admit, migrate,
-# write, demote, budget) since the policy was set.
+# np_calls NAME: calls of np_policy's callback NAME (admit, migrate,
+# write, demote, budget) since the policy was attached: from the newest
+# np_testpol object, as the maps of a detached one go only a while later.
 np_calls() {
-	tr ' ' '\n' <"$NP_DBG/policy" | sed -n "s/^$1=//p"
+	local id
+	id=$("$BPFTOOL" -j map show 2>/dev/null | python3 -c '
+import json, sys
+ids = [m["id"] for m in json.load(sys.stdin) if m.get("name") == "np_testp.bss"]
+print(max(ids) if ids else "")')
+	[ -n "$id" ] || return 1
+	"$BPFTOOL" -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for e in d if isinstance(d, list) else [d]:
+    for sec in e.get("formatted", e).get("value", {}).values():
+        for v in sec:
+            if sys.argv[1] in v:
+                print(v[sys.argv[1]])
+                sys.exit(0)
+sys.exit(1)' "$1_calls"
 }
 
 # np_stat NAME: a counter of the private node.
