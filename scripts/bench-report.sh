@@ -12,11 +12,12 @@
 # instruction counts side by side per benchmark.  With DOC (make bench
 # passes docs/benchmarks.md), the part of DOC between the markers
 # "<!-- bench-run:begin -->" and "<!-- bench-run:end -->" is replaced by
-# it; the rest of DOC, the reading of the figures, is left alone.
+# it, unless a benchmark left no table; the rest of DOC, the reading of
+# the figures, is left alone.
 set -euo pipefail
 
 usage() {
-	sed -n 's/^# \{0,1\}//; 4,15p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,16p' "$0"
 }
 
 case "${1:-}" in
@@ -28,10 +29,15 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 report=$out/benchmarks-run.md
 
 [ -d "$out" ] || { echo "bench-report: no directory $out" >&2; exit 1; }
-[ -z "$doc" ] || grep -q '^<!-- bench-run:begin -->$' "$doc" || {
-	echo "bench-report: $doc has no <!-- bench-run:begin --> marker" >&2
+# DOC must have one begin marker and one end marker after it.
+if [ -n "$doc" ] && ! awk '
+	/^<!-- bench-run:begin -->$/ { b++; if (e) bad = 1 }
+	/^<!-- bench-run:end -->$/ { e++; if (!b) bad = 1 }
+	END { exit !(b == 1 && e == 1 && !bad) }' "$doc"; then
+	echo "bench-report: $doc needs one <!-- bench-run:begin --> line" \
+		"and one <!-- bench-run:end --> line after it" >&2
 	exit 1
-}
+fi
 
 # first: the first line of a command's output, or "unknown".
 first() {
@@ -47,6 +53,9 @@ commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
 	tests include Makefile 2>/dev/null)" ] || commit="$commit (modified)"
 patches=$(grep -c '\.patch$' "$here/kernel-patch/series")
 base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
+tcg="one thread"
+[ "${NP_TCG:-}" = multi ] && tcg="multi-threaded"
+missing=
 
 {
 	echo "Run of $(date -u +%F) (\`make bench\`, commit $commit):"
@@ -55,15 +64,19 @@ base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
 		"$(uname -r) host kernel"
 	echo "- guest kernel: linux-source-6.12 ${base:-unknown} with the" \
 		"$patches patches of kernel-patch/; unpatched baseline: the" \
-		"same source and configuration"
-	echo "- $(first qemu-system-x86_64 --version), TCG, one thread;" \
+		"same source and configuration without the series' options"
+	echo "- $(first qemu-system-x86_64 --version), TCG ($tcg);" \
 		"$(first vng --version)"
 	echo "- kernel compiler: $(first gcc --version);" \
 		"BPF compiler: $(first "${CLANG:-clang-19}" --version)"
 	for b in ${BENCHES:-bpf cram scale tax}; do
+		[ -f "$out/bench-wall/$b.out" ] ||
+			[ -f "$out/bench-icount/$b.out" ] ||
+			missing="$missing $b"
 		for mode in wall icount; do
 			f=$out/bench-$mode/$b.out
 			[ -f "$f" ] || continue
+			grep -q '^|' "$f" || missing="$missing $b ($mode)"
 			echo
 			case $mode in
 			wall) echo "### $b, wall clock" ;;
@@ -71,7 +84,11 @@ base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
 			esac
 			echo
 			# The tables and verdicts; progress lines start "#".
-			grep -v '^#' "$f" | grep -v '^[[:space:]]*$' |
+			if ! grep -q '^|' "$f"; then
+				echo "(no table: the benchmark failed)"
+				continue
+			fi
+			grep -v -e '^#' -e '^[[:space:]]*$' "$f" |
 				awk '{ t = /^\|/ } NR > 1 && t != pt { print "" }
 				     { print; pt = t }'
 		done
@@ -80,7 +97,13 @@ base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
 echo "bench-report: $report"
 
 [ -n "$doc" ] || exit 0
-tmp=$(mktemp "$doc.XXXXXX")
+# A run that lost a benchmark's tables does not replace the last whole one.
+if [ -n "$missing" ]; then
+	echo "bench-report: no table from$missing: $doc left as it was" >&2
+	exit 1
+fi
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 awk -v report="$report" '
 	/^<!-- bench-run:begin -->$/ {
 		print; while ((getline line < report) > 0) print line
@@ -88,5 +111,5 @@ awk -v report="$report" '
 	}
 	/^<!-- bench-run:end -->$/ { skip = 0 }
 	!skip' "$doc" >"$tmp"
-mv "$tmp" "$doc"
+cat "$tmp" >"$doc"
 echo "bench-report: the run is in $doc"

@@ -6,7 +6,7 @@ The BPF programs are compiled against the committed vmlinux.h.  What they
 rely on exactly is what the series itself adds to the kernel's BTF: its own
 types (node_private_ops, the np_* enums and structs, cram_emu's and the test
 driver's types, the types of its tracepoints), the enumerators it adds to
-existing enums (N_MEMORY_PRIVATE, ___GFP_PRIVATE_BIT, MM_PRIVATEPAGES) and
+existing enums (N_MEMORY_PRIVATE, ___GFP_PRIVATE_BIT) and
 the prototypes of the kfuncs the policies call.  Those must match the built
 kernel exactly.  Everything else in vmlinux.h follows the Debian base, which
 moves with every point release; BPF CO-RE relocates what the programs use of

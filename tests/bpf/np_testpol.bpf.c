@@ -9,14 +9,16 @@
  * verdicts); error_after > 0 calls bpf_np_error() from the admit call of
  * that number; request_pages > 0 asks, from the first admit call, for
  * that many pages to be moved off the node (request_what), request_times
- * times in a row (1 if unset, 8 at most);
- * evacuate_to is what evacuate_target answers (NP_NO_NODE: the
- * kernel's choice); write_verdict is write_fault's answer; demote_to is
- * demote_target's (NP_TEST_KEEP, the default: the node itself); budget
- * caps what reclaim_budget grants (default: all it is asked); init_ret is what init returns; init_uaddr and
- * exit_uaddr, when set, make init and exit read a string from that
- * address of the loader's with the sleepable bpf_copy_from_user_str(), so
- * that a page the loader keeps waiting on userfaultfd makes them sleep.
+ * times in a row (1 if unset, 8 at most); evacuate_to is what
+ * evacuate_target answers (NP_NO_NODE: the kernel's choice);
+ * write_verdict is write_fault's answer; demote_to is demote_target's
+ * (NP_TEST_KEEP, the default: the node itself); budget caps what
+ * reclaim_budget grants (default: all it is asked); init_ret is what init
+ * returns; init_uaddr and exit_uaddr, when set, make init and exit read a
+ * string from that address of the loader's with the sleepable
+ * bpf_copy_from_user_str(), so that a page the loader keeps waiting on
+ * userfaultfd makes them sleep.  The VM tests' np_policy (tests/vm/lib.sh)
+ * sets the answers; np_calls reads the *_calls counters.
  */
 #include "np.bpf.h"
 

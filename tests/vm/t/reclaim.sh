@@ -78,7 +78,7 @@ ok $([ "$(kv on_node "$r")" -gt 30000 ] &&
 # Every allocation that finds the node short wakes kswapd, which then asks
 # the policy once (pageoutrun counts kswapd passes, on every node).
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
-np_policy "0x13 budget=0"
+check "policy 0x13 budget=0" -- np_policy "0x13 budget=0"
 cache_on_node
 calls=$(np_calls budget) runs=$(vmstat pageoutrun)
 r=$(fill_rest)
@@ -89,7 +89,7 @@ ok $([ "$(node_unreclaimable)" = 0 ] && [ "$calls" -ge 1 ] &&
 	"budget 0: kswapd asks once per pass and does not give the node up ($calls calls in $runs passes, node_unreclaimable $(node_unreclaimable))"
 
 # A budget caps one kswapd pass, whatever the number of LRUs.
-np_policy "0x13 budget=64"
+check "policy 0x13 budget=64" -- np_policy "0x13 budget=64"
 cache_on_node
 calls=$(np_calls budget)
 steal=$(vmstat pgsteal_kswapd)
