@@ -440,7 +440,10 @@ BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
 bench: progs $(BZIMAGE)
 	$(Q)case " $(BENCHES) " in *" tax "*) \
 		scripts/baseline.sh $(OUT) --build-only ;; esac
-	$(Q)fail=0; for b in $(BENCHES); do \
+	$(Q)fail=0; commit=$$(git rev-parse --short HEAD); \
+	[ -z "$$(git status --porcelain -- kernel-patch bpf loader tests \
+		include Makefile)" ] || commit="$$commit (modified)"; \
+	for b in $(BENCHES); do \
 		for mode in wall icount; do \
 		[ $$mode = wall ] || case " $(ICOUNT_BENCHES) " in \
 			*" $$b "*) ;; *) continue ;; esac; \
@@ -460,7 +463,8 @@ bench: progs $(BZIMAGE)
 		cat $(OUT)/bench-$$mode/$$b.out; \
 		done; \
 	done; \
-	BENCHES="$(BENCHES)" CLANG=$(CLANG) scripts/bench-report.sh $(OUT) \
+	BENCH_COMMIT="$$commit" BENCHES="$(BENCHES)" CLANG=$(CLANG) \
+		scripts/bench-report.sh $(OUT) \
 		$(if $(B),,docs/benchmarks.md) || fail=1; \
 	exit $$fail
 

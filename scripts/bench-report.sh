@@ -48,9 +48,15 @@ first() {
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
-commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git -C "$here" status --porcelain -- kernel-patch bpf loader \
-	tests include Makefile 2>/dev/null)" ] || commit="$commit (modified)"
+# The commit the run started from (make bench passes it), else now's.
+commit=${BENCH_COMMIT:-}
+if [ -z "$commit" ]; then
+	commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null ||
+		echo unknown)
+	[ -z "$(git -C "$here" status --porcelain -- kernel-patch bpf \
+		loader tests include Makefile 2>/dev/null)" ] ||
+		commit="$commit (modified)"
+fi
 patches=$(grep -c '\.patch$' "$here/kernel-patch/series")
 base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
 tcg="one thread"

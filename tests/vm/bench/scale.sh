@@ -116,4 +116,4 @@ PY
 	"$([ "${NP_ICOUNT:-0}" = 1 ] && echo "guest instructions" || echo ns)" ||
 	exit 1
 echo
-echo "The plot: $NP_OUT/scale.svg"
+echo "# the plot: $NP_OUT/scale.svg"
