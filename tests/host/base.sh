@@ -7,20 +7,8 @@
 set -u
 top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
 base=$top/scripts/base.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - base.sh: $2"
-	else
-		echo "not ok $n - base.sh: $2"
-		failed=$((failed + 1))
-		sed 's/^/    # /' "$tmp/out"
-	fi
-}
+TAP_NAME=base.sh
+. "$top/tests/host/tap.sh"
 
 installed=$("$base" installed)
 pkg=$("$base" package)
@@ -49,5 +37,4 @@ printf 'package=%s\n' "$pkg" >"$tmp/broken"
 	grep -q "no 'version=' line" "$tmp/out"
 tap $? "a record without a version is refused with its reason"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end

@@ -7,20 +7,9 @@
 set -u
 top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
 report=$top/scripts/bench-report.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - bench-report.sh: $2"
-	else
-		echo "not ok $n - bench-report.sh: $2"
-		failed=$((failed + 1))
-		sed 's/^/    # /' "$tmp/log"
-	fi
-}
+TAP_NAME=bench-report.sh
+. "$top/tests/host/tap.sh"
+TAP_LOGS="$tmp/log"
 
 mkdir -p "$tmp/out/bench-wall" "$tmp/out/bench-icount"
 printf '# progress\n| a | b |\n|---|---|\n| wall-fig | 1 |\nFaults: PASS\n' \
@@ -87,5 +76,4 @@ done
 ! "$report" "$tmp/nonexistent" >"$tmp/log" 2>&1
 tap $? "a missing run directory is refused"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_end

@@ -14,20 +14,9 @@ set -u
 top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
 out=$(readlink -f "${1:-$top/build}")
 npctl=$out/loader/npctl
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - npctl-json: $2"
-	else
-		echo "not ok $n - npctl-json: $2"
-		failed=$((failed + 1))
-		sed 's/^/    # /' "$tmp/out" "$tmp/err" "$tmp/py" 2>/dev/null
-	fi
-}
+TAP_NAME=npctl-json
+. "$top/tests/host/tap.sh"
+TAP_LOGS="$tmp/out $tmp/err $tmp/py"
 
 # run ARGS...: npctl ARGS, stdout in out, stderr in err, status in rc.
 run() {
@@ -151,5 +140,4 @@ run -j status --help
 [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && grep -q '"nodes"' "$tmp/out"
 tap $? "status --help documents its JSON members"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end
