@@ -73,12 +73,19 @@ for _ in range(10):
     if f.read().strip() == "high":
         break
     p.poll(60000)
-subprocess.run([sys.argv[2], "swap", "cram", "--node", sys.argv[3],
-                "--set", "high_pct=1"], stdout=subprocess.DEVNULL)
+# A closed cram: admission shut from 2% of the capacity (low_pct must
+# stay below high_pct, and 0 means the default).
+r = subprocess.run([sys.argv[2], "swap", "cram", "--node", sys.argv[3],
+                    "--set", "high_pct=2", "--set", "low_pct=1"],
+                   stdout=subprocess.DEVNULL)
+sys.exit(r.returncode)
 WATCH
 watcher=$!
 bstorm "$B" 64 random
-wait $watcher
+if ! wait $watcher; then
+	echo "cram: the watcher could not swap in the closed cram" >&2
+	fails=1
+fi
 d=$(past "$B")
 "$NPCTL" detach --node "$B" >/dev/null
 echo "# daemon-only, node $B: $d pages past, overflow $(cram "$B" overflow_events)" >&2
