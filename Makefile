@@ -440,9 +440,7 @@ BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
 bench: progs $(BZIMAGE)
 	$(Q)case " $(BENCHES) " in *" tax "*) \
 		scripts/baseline.sh $(OUT) --build-only ;; esac
-	$(Q)fail=0; commit=$$(git rev-parse --short HEAD); \
-	[ -z "$$(git status --porcelain -- kernel-patch bpf loader tests \
-		include Makefile)" ] || commit="$$commit (modified)"; \
+	$(Q)fail=0; commit=$$(scripts/bench-report.sh --commit); \
 	for b in $(BENCHES); do \
 		for mode in wall icount; do \
 		[ $$mode = wall ] || case " $(ICOUNT_BENCHES) " in \

@@ -4,6 +4,7 @@
 # bench-report.sh - collect one `make bench` run into docs/benchmarks.md
 #
 # Usage: scripts/bench-report.sh OUT [DOC]
+#        scripts/bench-report.sh --commit
 #
 # Reads what each benchmark of the run printed (OUT/bench-MODE/NAME.out,
 # written by `make bench`), and writes OUT/benchmarks-run.md: the
@@ -13,19 +14,32 @@
 # passes docs/benchmarks.md), the part of DOC between the markers
 # "<!-- bench-run:begin -->" and "<!-- bench-run:end -->" is replaced by
 # it, unless a benchmark left no table; the rest of DOC, the reading of
-# the figures, is left alone.
+# the figures, is left alone.  --commit prints the label of the commit a
+# run starts from, which make bench passes back in BENCH_COMMIT.
 set -euo pipefail
 
 usage() {
-	sed -n 's/^# \{0,1\}//; 4,16p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,18p' "$0"
+}
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+# commit_label: HEAD, "(modified)" when what a run builds is not committed.
+commit_label() {
+	local c
+	c=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	[ -z "$(git -C "$here" status --porcelain -- kernel-patch bpf \
+		loader tests include Makefile 2>/dev/null)" ] ||
+		c="$c (modified)"
+	echo "$c"
 }
 
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
+--commit) commit_label; exit 0 ;;
 '') echo "bench-report: no OUT directory given" >&2; usage >&2; exit 2 ;;
 esac
 out=$1 doc=${2:-}
-here=$(cd "$(dirname "$0")/.." && pwd)
 report=$out/benchmarks-run.md
 
 [ -d "$out" ] || { echo "bench-report: no directory $out" >&2; exit 1; }
@@ -49,14 +63,7 @@ first() {
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 # The commit the run started from (make bench passes it), else now's.
-commit=${BENCH_COMMIT:-}
-if [ -z "$commit" ]; then
-	commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null ||
-		echo unknown)
-	[ -z "$(git -C "$here" status --porcelain -- kernel-patch bpf \
-		loader tests include Makefile 2>/dev/null)" ] ||
-		commit="$commit (modified)"
-fi
+commit=${BENCH_COMMIT:-$(commit_label)}
 patches=$(grep -c '\.patch$' "$here/kernel-patch/series")
 base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
 tcg="one thread"
@@ -82,7 +89,6 @@ missing=
 		for mode in wall icount; do
 			f=$out/bench-$mode/$b.out
 			[ -f "$f" ] || continue
-			grep -q '^|' "$f" || missing="$missing $b ($mode)"
 			echo
 			case $mode in
 			wall) echo "### $b, wall clock" ;;
@@ -91,6 +97,7 @@ missing=
 			echo
 			# The tables and verdicts; progress lines start "#".
 			if ! grep -q '^|' "$f"; then
+				missing="$missing $b ($mode)"
 				echo "(no table: the benchmark failed)"
 				continue
 			fi

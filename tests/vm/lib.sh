@@ -134,6 +134,13 @@ np_policy() {
 	"$NPCTL" attach np_testpol --node "$NP_NODE" "${args[@]}" >/dev/null
 }
 
+# np_c_policy "FLAGS [admit=V]..." | none: the test driver's C policy
+# (node_private_set_ops(), through debugfs), or the built-in one back.
+# Fails as the write does.
+np_c_policy() {
+	echo "$NP_NODE $*" 2>/dev/null >"$NP_DBG/policy"
+}
+
 # np_caps CAPS: declare the capabilities of the private node's device.
 np_caps() {
 	echo "$NP_NODE $1" 2>/dev/null >"$NP_DBG/device"
@@ -154,16 +161,7 @@ import json, sys
 ids = [m["id"] for m in json.load(sys.stdin) if m.get("name") == "np_testp.bss"]
 print(max(ids) if ids else "")')
 	[ -n "$id" ] || return 1
-	"$BPFTOOL" -j map dump id "$id" 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for e in d if isinstance(d, list) else [d]:
-    for sec in e.get("formatted", e).get("value", {}).values():
-        for v in sec:
-            if sys.argv[1] in v:
-                print(v[sys.argv[1]])
-                sys.exit(0)
-sys.exit(1)' "$1_calls"
+	"$BPFTOOL" -j map dump id "$id" 2>/dev/null | bpf_dump_var "$1_calls"
 }
 
 # np_stat NAME: a counter of the private node.
@@ -226,10 +224,10 @@ NPCTL=$NP_BIN/../loader/npctl
 BPFTOOL=$NP_BIN/../bpftool/bpftool
 NP_BPF=$NP_BIN/../bpf
 
-# bpf_var MAP VAR: global VAR of the loaded BPF data section MAP (such as
-# np_testp.bss), from the first map of that name.
-bpf_var() {
-	"$BPFTOOL" -j map dump name "$1" 2>/dev/null | python3 -c '
+# bpf_dump_var VAR: global VAR of the BPF data section whose dump
+# (bpftool -j map dump) is on stdin.
+bpf_dump_var() {
+	python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 d = d[0] if isinstance(d, list) and d and isinstance(d[0], dict) and "value" in d[0] else d
@@ -241,7 +239,13 @@ for entry in (d if isinstance(d, list) else [d]):
                 val = v[sys.argv[1]]
                 print(val if not isinstance(val, dict) else json.dumps(val))
                 sys.exit(0)
-sys.exit(1)' "$2"
+sys.exit(1)' "$1"
+}
+
+# bpf_var MAP VAR: global VAR of the loaded BPF data section MAP (such as
+# np_testp.bss), from the first map of that name.
+bpf_var() {
+	"$BPFTOOL" -j map dump name "$1" 2>/dev/null | bpf_dump_var "$2"
 }
 
 # np_exit FIELD: a field (kind, reason, seq, message) of nodeN/private/exit.

@@ -26,12 +26,6 @@ fi
 MB=64
 fails=0
 
-# c_policy "FLAGS admit=V" | none: the test driver's C policy, which
-# registers through node_private_set_ops(), or the built-in one back.
-c_policy() {
-	echo "$N $*" 2>/dev/null >"$NP_DBG/policy"
-}
-
 # median: of the numbers on stdin.
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -59,7 +53,7 @@ for r in $(seq "$ROUNDS"); do
 	for mode in $order; do
 		case $mode in
 		bpf) "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1 ;;
-		c) c_policy "0x3 admit=allow" || exit 1 ;;
+		c) np_c_policy "0x3 admit=allow" || exit 1 ;;
 		esac
 		# Let what the change set going (RCU callbacks, freeing of
 		# the old program) finish first: under -icount the other
@@ -68,7 +62,7 @@ for r in $(seq "$ROUNDS"); do
 		fault_rate >>"$NP_OUT/$mode.rates" || exit 1
 		case $mode in
 		bpf) "$NPCTL" detach --node "$N" >/dev/null || exit 1 ;;
-		c) c_policy none || exit 1 ;;
+		c) np_c_policy none || exit 1 ;;
 		esac
 	done
 	b=$(tail -n 1 "$NP_OUT/builtin.rates")

@@ -126,12 +126,11 @@ check "back to the built-in policy" -- np_policy none
 # driver's debugfs file: its only user until it goes (issue 15).  Flags
 # are checked as at attach; an invalid verdict of a C policy is counted
 # and logged, and the policy stays.
-c_policy() { echo "$P $*" 2>/dev/null >"$NP_DBG/policy"; }
 log_mark
-ok $(! c_policy 0x2 && [ "$(np_sys policy)" = isolated ] &&
+ok $(! np_c_policy 0x2 && [ "$(np_sys policy)" = isolated ] &&
 	log_since | grep -qF "node $P: policy np-test: MEMPOLICY, NUMA_BALANCING and COMPACTION need MIGRATION"
 	echo $?) "C policy with flags 0x2 refused, the reason logged"
-check "C policy 0x3 admit=bad" -- c_policy 0x3 admit=bad
+check "C policy 0x3 admit=bad" -- np_c_policy 0x3 admit=bad
 check "policy: np-test" -- test "$(np_sys policy)" = np-test
 errors=$(np_stat policy_errors)
 log_mark
@@ -142,7 +141,7 @@ ok $([ "$(kv on_node "$r")" = $pages ] &&
 	log_since | grep -q "node $P: policy np-test: admit returned invalid verdict 42"
 	echo $?) \
 	"C policy: invalid verdicts counted and logged, the flags decide, the policy stays ($r)"
-check "C policy cleared" -- c_policy none
+check "C policy cleared" -- np_c_policy none
 ok $([ "$(trace_count 'policy=np-test flags=0x3 set err=0')" = 1 ] &&
 	[ "$(trace_count 'policy=np-test flags=0x3 clear err=0')" = 1 ] &&
 	[ "$(trace_count 'policy=np-test flags=0x2 error err=-22')" = 1 ]
