@@ -69,6 +69,8 @@ ok $([ "$blocks" = "$up" ]; echo $?) \
 	"tmpfs size=50%: $blocks blocks (expected $up)"
 
 # oom_score is (1000 + 1000 * badness / total) * 2 / 3.
+# near A B: A and B differ by 2 at most (rounding, the holder's own pages).
+near() { [ $(($1 - $2)) -le 2 ] && [ $(($2 - $1)) -le 2 ]; }
 coproc HOLD { exec "$NP_BIN/npops" hold 0 256; }
 read -r -t 120 line <&"${HOLD[0]}"
 s_iso=$(cat "/proc/$HOLD_PID/oom_score")
@@ -77,8 +79,7 @@ s_elig=$(cat "/proc/$HOLD_PID/oom_score")
 all=$((total + priv + swap))
 share=$((s_iso * 3 / 2 - 1000))
 predict=$(((1000 + share * (all - priv) / all) * 2 / 3))
-ok $([ "$s_iso" -gt "$s_elig" ] && [ $((s_elig - predict)) -le 2 ] &&
-	[ $((predict - s_elig)) -le 2 ]; echo $?) \
+ok $([ "$s_iso" -gt "$s_elig" ] && near "$s_elig" "$predict"; echo $?) \
 	"oom_score $s_iso without, $s_elig with OOM_ELIGIBLE (predicted $predict)"
 np_policy none
 echo go >&"${HOLD[1]}"
@@ -88,7 +89,6 @@ wait "$HOLD_PID"
 # whatever NP_OPS_OOM_ELIGIBLE says (the kernel keeps no RSS per node):
 # only the total it is scaled by changes.  A forked child that shares
 # the pages scores the same.
-near() { [ $(($1 - $2)) -le 2 ] && [ $(($2 - $1)) -le 2 ]; }
 coproc FH { exec "$NP_BIN/npops" forkhold "$P" 256 0; }
 read -r -t 120 line <&"${FH[0]}"
 child=$(kv child "$line")
