@@ -46,12 +46,14 @@
 #                      "dax2": two PMEM regions on that node
 #   # also: dax        the test runs a second time as NAME@dax, on a
 #                      dax-backed private node (--only NAME@dax runs it)
+#   # cmdline: ARGS    added to the guest kernel's command line
 # A test fails if it exits non-zero, times out, or if the guest kernel log
 # shows a warning, BUG, oops, lockdep or KASAN report, or a leaked
 # VM_FAULT_OOM.  Exit status: 0 all passed, 1 a test failed, 4 nothing ran.
 set -u
 here=$(dirname "$(readlink -f "$0")")
 kernel= bin= out= only= demo=0 bench= list=0 claim=claim slow=1 leaksyms=
+cmdline=
 icount=0
 suite=t
 
@@ -270,6 +272,7 @@ run_one() {
 	local name=$1 tmo=$(($2 * slow)) dir=$3 how=$claim
 	[ -n "${6:-}" ] && [ "$claim" = claim ] && how=${6}
 	vm_args "${4:-2}" "${5:-1}" "$how"
+	[ -n "$cmdline" ] && VM_ARGS+=(--append "$cmdline")
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	timeout -k 20 $((tmo + BOOT_ALLOWANCE)) \
@@ -337,6 +340,7 @@ for t in $tests; do
 	cpus=$(sed -n 's/^# cpus: //p' "$file")
 	nodes=$(sed -n 's/^# nodes: //p' "$file")
 	device=$(sed -n 's/^# device: //p' "$file")
+	cmdline=$(sed -n 's/^# cmdline: //p' "$file")
 	# NAME@KIND: the test again, on a node of that kind.
 	if [ "${t#*@}" != "$t" ]; then
 		device=${t#*@}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: private memory is out of MemTotal/MemFree/MemAvailable and sysinfo(2) (PrivateTotal/PrivateFree instead), CommitLimit, dirty limits and tmpfs sizes; NP_OPS_OOM_ELIGIBLE decides whether it counts in the OOM killer's total
+# description: private memory is out of MemTotal/MemFree/MemAvailable and sysinfo(2) (PrivateTotal/PrivateFree instead), CommitLimit, dirty limits and tmpfs sizes; the OOM killer's total and a task's badness count it whatever the flags, so oom_score_adj keeps its range
 # timeout: 300
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
@@ -68,40 +68,48 @@ read -r blocks inodes < <(tmpfs_size size=50%)
 ok $([ "$blocks" = "$up" ]; echo $?) \
 	"tmpfs size=50%: $blocks blocks (expected $up)"
 
-# oom_score is (1000 + 1000 * badness / total) * 2 / 3.
-# near A B: A and B differ by 2 at most (rounding, the holder's own pages).
+# oom_score is (1000 + 1000 * badness / total) * 2 / 3, where badness
+# is the task's RSS plus oom_score_adj * total / 1000.  The total counts
+# all memory and swap, the private node included, whatever its flags:
+# badness counts the pages a task maps there (the kernel keeps no RSS
+# per node), and a total without them would let a score leave its range
+# and oom_score_adj lose its reach.
+# near A B: A and B differ by 2 at most (rounding, the task's own pages).
 near() { [ $(($1 - $2)) -le 2 ] && [ $(($2 - $1)) -le 2 ]; }
+all=$(((total + $(kb PrivateTotal) + swap) / 4))
+# score PAGES ADJ: the oom_score of a task with PAGES resident.
+score() { echo $(((1000 + ($1 + $2 * all / 1000) * 1000 / all) * 2 / 3)); }
 coproc HOLD { exec "$NP_BIN/npops" hold 0 256; }
 read -r -t 120 line <&"${HOLD[0]}"
 s_iso=$(cat "/proc/$HOLD_PID/oom_score")
-check "policy 0x5 (migration demotion: OOM eligible)" -- np_policy 0x5
-s_elig=$(cat "/proc/$HOLD_PID/oom_score")
-all=$((total + priv + swap))
-share=$((s_iso * 3 / 2 - 1000))
-predict=$(((1000 + share * (all - priv) / all) * 2 / 3))
-ok $([ "$s_iso" -gt "$s_elig" ] && near "$s_elig" "$predict"; echo $?) \
-	"oom_score $s_iso without, $s_elig with OOM_ELIGIBLE (predicted $predict)"
+check "policy 0x5 (migration demotion)" -- np_policy 0x5
+s_pol=$(cat "/proc/$HOLD_PID/oom_score")
+predict=$(score 65536 0)
+ok $(near "$s_iso" "$predict" && near "$s_pol" "$predict"; echo $?) \
+	"256 MB on node 0: oom_score $s_iso isolated, $s_pol with policy 0x5 (predicted $predict from all $all pages, private ones included)"
 np_policy none
 echo go >&"${HOLD[1]}"
 wait "$HOLD_PID"
 
-# A task's badness counts every page it maps, on a private node too,
-# whatever NP_OPS_OOM_ELIGIBLE says (the kernel keeps no RSS per node):
-# only the total it is scaled by changes.  A forked child that shares
-# the pages scores the same.
+# Pages on the private node count in a task's badness, and in that of a
+# forked child that shares them, whatever the flags say; oom_score_adj
+# takes its share of the whole total off.
 coproc FH { exec "$NP_BIN/npops" forkhold "$P" 256 0; }
 read -r -t 120 line <&"${FH[0]}"
 child=$(kv child "$line")
 echo "# $line"
 p_iso=$(cat "/proc/$FH_PID/oom_score") c_iso=$(cat "/proc/$child/oom_score")
-check "policy 0x5 (migration demotion: OOM eligible)" -- np_policy 0x5
-p_elig=$(cat "/proc/$FH_PID/oom_score") c_elig=$(cat "/proc/$child/oom_score")
-pr_iso=$(((1000 + 65536 * 1000 / ((all - priv) / 4)) * 2 / 3))
-pr_elig=$(((1000 + 65536 * 1000 / (all / 4)) * 2 / 3))
-ok $(near "$p_iso" "$pr_iso" && near "$c_iso" "$pr_iso"; echo $?) \
-	"256 MB on node $P, not OOM eligible: oom_score $p_iso (parent), $c_iso (child), predicted $pr_iso"
-ok $(near "$p_elig" "$pr_elig" && near "$c_elig" "$pr_elig"; echo $?) \
-	"OOM eligible: oom_score $p_elig (parent), $c_elig (child), predicted $pr_elig"
+check "policy 0x5 (migration demotion)" -- np_policy 0x5
+p_pol=$(cat "/proc/$FH_PID/oom_score") c_pol=$(cat "/proc/$child/oom_score")
+predict=$(score 65536 0)
+ok $(near "$p_iso" "$predict" && near "$c_iso" "$predict" &&
+	near "$p_pol" "$predict" && near "$c_pol" "$predict"; echo $?) \
+	"256 MB on node $P: oom_score $p_iso/$c_iso (parent/child) isolated, $p_pol/$c_pol with policy 0x5, predicted $predict"
+echo -300 >"/proc/$child/oom_score_adj"
+c_adj=$(cat "/proc/$child/oom_score")
+predict=$(score 65536 -300)
+ok $(near "$c_adj" "$predict"; echo $?) \
+	"oom_score_adj -300 takes 300/1000 of all $all pages off: child's oom_score $c_adj (predicted $predict)"
 np_policy none
 echo go >&"${FH[1]}"
 read -r -t 120 line <&"${FH[0]}"
