@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: the series' KUnit suite node_private_flags (the rules of policy flags against each other and the device's capabilities, every combination) runs at boot and passes
+# description: the series' KUnit suite node_private (the rules of policy flags against each other and the device's capabilities, every combination, and the built-in policy's flags on every device) runs at boot and passes
 # timeout: 120
 # cmdline: kunit.enable=1
 #
@@ -9,9 +9,9 @@
 # turns it on.  The suite runs before init, and its KTAP report is in
 # the kernel log.
 . "$NP_TESTS/lib.sh"
-suite=node_private_flags
+suite=node_private
 cases="np_test_unknown np_test_need_migration np_test_write_conflicts
-np_test_caps np_test_all"
+np_test_caps np_test_all np_test_isolated"
 log=$(dmesg)
 
 ok "$(echo "$log" | grep -qE "# Subtest: $suite\$"; echo $?)" \
