@@ -3460,6 +3460,12 @@ enum {
 };
 
 enum {
+	KUNIT_LEVEL_SUITE = 0,
+	KUNIT_LEVEL_CASE = 1,
+	KUNIT_LEVEL_CASE_PARAM = 2,
+};
+
+enum {
 	KVM_DEBUGREG_BP_ENABLED = 1,
 	KVM_DEBUGREG_WONT_EXIT = 2,
 };
@@ -12722,6 +12728,25 @@ enum ksm_get_folio_flags {
 	KSM_GET_FOLIO_TRYLOCK = 2,
 };
 
+enum kunit_assert_type {
+	KUNIT_ASSERTION = 0,
+	KUNIT_EXPECTATION = 1,
+};
+
+enum kunit_speed {
+	KUNIT_SPEED_UNSET = 0,
+	KUNIT_SPEED_VERY_SLOW = 1,
+	KUNIT_SPEED_SLOW = 2,
+	KUNIT_SPEED_NORMAL = 3,
+	KUNIT_SPEED_MAX = 3,
+};
+
+enum kunit_status {
+	KUNIT_SUCCESS = 0,
+	KUNIT_FAILURE = 1,
+	KUNIT_SKIPPED = 2,
+};
+
 enum kvm_apic_logical_mode {
 	KVM_APIC_MODE_SW_DISABLED = 0,
 	KVM_APIC_MODE_XAPIC_CLUSTER = 1,
@@ -14357,6 +14382,15 @@ enum np_node_stat {
 	NP_NODE_MANAGED_PAGES = 2,
 };
 
+enum np_refusal {
+	NP_FLAGS_OK = 0,
+	NP_FLAGS_UNKNOWN = 1,
+	NP_FLAGS_NEED_MIGRATION = 2,
+	NP_FLAGS_MEMPOLICY_WRITE = 3,
+	NP_FLAGS_PIN_WRITE = 4,
+	NP_FLAGS_NOT_CAPS = 5,
+};
+
 enum np_request {
 	NP_REQ_EVACUATE = 0,
 	NP_REQ_DEMOTE = 1,
@@ -15833,6 +15867,12 @@ enum print_line_t {
 	TRACE_TYPE_HANDLED = 1,
 	TRACE_TYPE_UNHANDLED = 2,
 	TRACE_TYPE_NO_CONSUME = 3,
+};
+
+enum print_ops {
+	PRINT_ALWAYS = 0,
+	PRINT_SUITE = 1,
+	PRINT_NEVER = 2,
 };
 
 enum printk_info_flags {
@@ -62137,6 +62177,222 @@ struct ktime_timestamps {
 	u64 real;
 };
 
+typedef void (*kunit_try_catch_func_t)(void *);
+
+struct kunit;
+
+struct kunit_try_catch {
+	struct kunit *test;
+	int try_result;
+	kunit_try_catch_func_t try;
+	kunit_try_catch_func_t catch;
+	void *context;
+};
+
+struct kunit_loc {
+	int line;
+	const char *file;
+};
+
+struct string_stream;
+
+struct kunit {
+	void *priv;
+	const char *name;
+	struct string_stream *log;
+	struct kunit_try_catch try_catch;
+	const void *param_value;
+	int param_index;
+	spinlock_t lock;
+	enum kunit_status status;
+	struct list_head resources;
+	char status_comment[256];
+	struct kunit_loc last_seen;
+};
+
+struct kunit_resource;
+
+typedef void (*kunit_resource_free_t)(struct kunit_resource *);
+
+struct kunit_resource {
+	void *data;
+	const char *name;
+	kunit_resource_free_t free;
+	struct kref refcount;
+	struct list_head node;
+	bool should_kfree;
+};
+
+typedef void kunit_action_t(void *);
+
+struct kunit_action_ctx {
+	struct kunit_resource res;
+	kunit_action_t *func;
+	void *ctx;
+};
+
+struct kunit_assert {};
+
+struct kunit_attr {
+	const char *name;
+	void * (*get_attr)(void *, bool);
+	const char * (*to_string)(void *, bool *);
+	int (*filter)(void *, const char *, int *);
+	void *attr_default;
+	enum print_ops print;
+};
+
+struct kunit_attr_filter {
+	struct kunit_attr *attr;
+	char *input;
+};
+
+struct kunit_attributes {
+	enum kunit_speed speed;
+};
+
+struct kunit_binary_assert_text;
+
+struct kunit_binary_assert {
+	struct kunit_assert assert;
+	const struct kunit_binary_assert_text *text;
+	long long int left_value;
+	long long int right_value;
+};
+
+struct kunit_binary_assert_text {
+	const char *operation;
+	const char *left_text;
+	const char *right_text;
+};
+
+struct kunit_binary_ptr_assert {
+	struct kunit_assert assert;
+	const struct kunit_binary_assert_text *text;
+	const void *left_value;
+	const void *right_value;
+};
+
+struct kunit_binary_str_assert {
+	struct kunit_assert assert;
+	const struct kunit_binary_assert_text *text;
+	const char *left_value;
+	const char *right_value;
+};
+
+struct kunit_case {
+	void (*run_case)(struct kunit *);
+	const char *name;
+	const void * (*generate_params)(const void *, char *);
+	struct kunit_attributes attr;
+	enum kunit_status status;
+	char *module_name;
+	struct string_stream *log;
+};
+
+struct kunit_device {
+	struct device dev;
+	struct kunit *owner;
+	const struct device_driver *driver;
+};
+
+struct kunit_fail_assert {
+	struct kunit_assert assert;
+};
+
+struct kunit_glob_filter {
+	char *suite_glob;
+	char *test_glob;
+};
+
+struct kunit_hooks_table {
+	void (*fail_current_test)(const char *, int, const char *, ...);
+	void * (*get_static_stub_address)(struct kunit *, void *);
+};
+
+struct kunit_mem_assert {
+	struct kunit_assert assert;
+	const struct kunit_binary_assert_text *text;
+	const void *left_value;
+	const void *right_value;
+	const size_t size;
+};
+
+struct kunit_platform_device_alloc_params {
+	const char *name;
+	int id;
+};
+
+struct kunit_platform_device_probe_nb {
+	struct completion *x;
+	struct device *dev;
+	struct notifier_block nb;
+};
+
+struct kunit_ptr_not_err_assert {
+	struct kunit_assert assert;
+	const char *text;
+	const void *value;
+};
+
+struct kunit_result_stats {
+	long unsigned int passed;
+	long unsigned int skipped;
+	long unsigned int failed;
+	long unsigned int total;
+};
+
+struct kunit_static_stub_ctx {
+	void *real_fn_addr;
+	void *replacement_addr;
+};
+
+struct kunit_suite {
+	const char name[256];
+	int (*suite_init)(struct kunit_suite *);
+	void (*suite_exit)(struct kunit_suite *);
+	int (*init)(struct kunit *);
+	void (*exit)(struct kunit *);
+	struct kunit_case *test_cases;
+	struct kunit_attributes attr;
+	char status_comment[256];
+	struct dentry *debugfs;
+	struct string_stream *log;
+	int suite_init_err;
+	bool is_init;
+};
+
+struct kunit_suite_set {
+	struct kunit_suite * const *start;
+	struct kunit_suite * const *end;
+};
+
+struct kunit_try_catch_context {
+	struct kunit *test;
+	struct kunit_suite *suite;
+	struct kunit_case *test_case;
+};
+
+struct kunit_unary_assert {
+	struct kunit_assert assert;
+	const char *condition;
+	bool expected_true;
+};
+
+struct kunit_vm_mmap_params {
+	struct file *file;
+	long unsigned int addr;
+	long unsigned int len;
+	long unsigned int prot;
+	long unsigned int flag;
+	long unsigned int offset;
+};
+
+struct kunit_vm_mmap_resource {
+	long unsigned int addr;
+	size_t size;
+};
+
 struct kvfree_rcu_bulk_data {
 	struct list_head list;
 	struct rcu_gp_oldstate gp_snap;
@@ -67890,12 +68146,20 @@ struct module {
 	unsigned int num_kprobe_blacklist;
 	int num_static_call_sites;
 	struct static_call_site *static_call_sites;
+	int num_kunit_init_suites;
+	struct kunit_suite **kunit_init_suites;
+	int num_kunit_suites;
+	struct kunit_suite **kunit_suites;
 	struct list_head source_list;
 	struct list_head target_list;
 	void (*exit)(void);
 	atomic_t refcnt;
 	int its_num_pages;
 	void **its_page_array;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
 	long: 64;
 };
 
@@ -84089,6 +84353,19 @@ struct strarray {
 	size_t n;
 };
 
+struct string_stream {
+	size_t length;
+	struct list_head fragments;
+	spinlock_t lock;
+	gfp_t gfp;
+	bool append_newlines;
+};
+
+struct string_stream_fragment {
+	struct list_head node;
+	char *fragment;
+};
+
 struct strset_info {
 	bool per_dev;
 	bool free_strings;
@@ -85580,6 +85857,7 @@ struct task_struct {
 	long unsigned int dirty_paused_when;
 	u64 timer_slack_ns;
 	u64 default_timer_slack_ns;
+	struct kunit *kunit_test;
 	int curr_ret_stack;
 	int curr_ret_depth;
 	long unsigned int *ret_stack;
@@ -85616,7 +85894,6 @@ struct task_struct {
 	struct llist_head kretprobe_instances;
 	struct llist_head rethooks;
 	struct callback_head l1d_flush_kill;
-	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
@@ -101193,6 +101470,8 @@ typedef void amd_pmu_branch_reset_t(void);
 
 typedef int (*arch_set_vga_state_t)(struct pci_dev *, bool, unsigned int, u32);
 
+typedef void (*assert_format_t)(const struct kunit_assert *, const struct va_format *, struct string_stream *);
+
 typedef void blk_log_action_t(struct trace_iterator *, const char *, bool);
 
 typedef int (*bpf_aux_classic_check_t)(struct sock_filter *, unsigned int);
@@ -103626,6 +103905,10 @@ typedef size_t (*iov_ustep_f)(void *, size_t, size_t, void *, void *);
 typedef void (*irq_write_msi_msg_t)(struct msi_desc *, struct msi_msg *);
 
 typedef void k_handler_fn(struct vc_data *, unsigned char, char);
+
+typedef int (*kunit_resource_init_t)(struct kunit_resource *, void *);
+
+typedef bool (*kunit_resource_match_t)(struct kunit *, struct kunit_resource *, void *);
 
 typedef int (*list_cmp_func_t)(void *, const struct list_head *, const struct list_head *);
 
