@@ -98,6 +98,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,\
 # The kernel's own mm selftests that the VM runs, from the same tree.
 SELFTESTS := $(addprefix $(OUT)/tests/selftests/,migration ksm_tests \
 	private_nodes)
+# The BPF selftest the series adds (tools/testing/selftests/bpf), alone in
+# a test_progs built with check-peer's recipe.
+BPF_SELFTEST := $(OUT)/tests/bpf-selftests/test_progs
 KHDR := $(KOUT)/usr/include
 
 vpath %.bpf.c bpf tests/bpf
@@ -237,7 +240,7 @@ vmlinux-h: $(OUT)/vmlinux.h
 # --- BPF programs and user space ------------------------------------------
 
 progs: $(BPF_SKELS) $(NPCTL) $(NPD) $(TEST_PROGS) $(SELFTESTS) \
-	$(NPD_UNIT) $(MAN_PAGES) $(PATHS_ENV)
+	$(BPF_SELFTEST) $(NPD_UNIT) $(MAN_PAGES) $(PATHS_ENV)
 
 $(OUT)/bpf/%.bpf.o: %.bpf.c vmlinux.h $(LIBBPF_A) | $(OUT)/bpf
 	$(call msg,CLNG-BPF,$@)
@@ -351,6 +354,14 @@ $(OUT)/tests/selftests/%: $(KSRC)/tools/testing/selftests/mm/%.c \
 	$(Q)$(MAKE) -s -C $(KSRC)/tools/testing/selftests/mm \
 		OUTPUT=$(@D) KHDR_INCLUDES="-isystem $(KHDR)" $@ \
 		>$@.log 2>&1 || { cat $@.log; exit 1; }
+
+$(BPF_SELFTEST): $(VMLINUX) $(LIBBPF_A) $(BPFTOOL) $(SRC_STAMP) \
+		tests/peer/bpf-selftests.mk
+	$(call msg,SELFTEST,$@)
+	$(Q)$(MAKE) -s -f tests/peer/bpf-selftests.mk KSRC=$(KSRC) \
+		KOUT=$(KOUT) LIBBPF_OUT=$(LIBBPF_OUT) BPFTOOL=$(BPFTOOL) \
+		CLANG=$(CLANG) OUT=$(@D) TESTS=node_private_ops \
+		>$(@D).log 2>&1 || { cat $(@D).log; exit 1; }
 
 # Host unit tests: npd's modules on their own, with the host compiler;
 # test_json with the JSON writer npctl links.

@@ -165,15 +165,11 @@ $(log_since)"
 }
 check "attach np_testpol to hold the node" -- \
 	"$NPCTL" attach np_testpol --node "$N"
-expect_refusal "a sleepable admit callback" \
-	'attach to unsupported member admit of struct node_private_ops' -- \
-	"$NPCTL" swap np_sleepable --node "$N"
 expect_refusal "an unknown kfunc" \
 	"'bpf_np_no_such_kfunc': not found in kernel" -- \
 	"$NPCTL" swap np_badkfunc --node "$N"
-expect_refusal "a private-node kfunc in a tcp_congestion_ops program" \
-	'calling kernel function bpf_np_node_stat is not allowed' -- \
-	"$BPFTOOL" struct_ops register "$NP_BPF/np_tcpkfunc.bpf.o"
+# A sleepable decision callback and our kfuncs in another struct_ops
+# type are the kernel's BPF selftest's (bpfselftest).
 expect_refusal "a second attach to node $N" \
 	"node $N already has policy np_testpol" -- \
 	"$NPCTL" attach minimal --node "$N"
