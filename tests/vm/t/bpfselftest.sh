@@ -14,8 +14,7 @@ if [ ! -x "$tp" ]; then
 	exit
 fi
 # Its run starts from the node's own policy.
-ok "$([ "$(cat "/sys/devices/system/node/node$P/private/policy")" = \
-	isolated ]; echo $?)" "node $P has no policy"
+ok "$([ "$(np_sys policy)" = isolated ]; echo $?)" "node $P has no policy"
 out=$(cd "$(dirname "$tp")" && ./test_progs -t node_private_ops 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
@@ -29,6 +28,6 @@ for s in $subtests; do
 done
 ok "$(echo "$out" | grep -qxF "Summary: 1/$n PASSED, 0 SKIPPED, 0 FAILED"; echo $?)" \
 	"summary: 1 test, $n subtests, none skipped or failed"
-ok "$([ "$(cat "/sys/devices/system/node/node$P/private/policy")" = \
-	isolated ]; echo $?)" "node $P has no policy after it"
+ok "$([ "$(np_sys policy)" = isolated ]; echo $?)" \
+	"node $P has no policy after it"
 done_testing
