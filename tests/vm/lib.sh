@@ -134,11 +134,12 @@ np_policy() {
 	"$NPCTL" attach np_testpol --node "$NP_NODE" "${args[@]}" >/dev/null
 }
 
-# np_c_policy "FLAGS [admit=V]..." | none: the test driver's C policy
-# (node_private_set_ops(), through debugfs), or the built-in one back.
-# Fails as the write does.
-np_c_policy() {
-	echo "$NP_NODE $*" 2>/dev/null >"$NP_DBG/policy"
+# np_flags [NAME...] | default: choose the services of the private node's
+# built-in policy (nodeN/private/flags); none for no service.  Fails as
+# the write does.
+np_flags() {
+	echo "$*" 2>/dev/null \
+		>"/sys/devices/system/node/node$NP_NODE/private/flags"
 }
 
 # np_caps CAPS: declare the capabilities of the private node's device.

@@ -6,9 +6,10 @@
 # Runs in the VM (make bench).  Every figure is measured here, side by
 # side in this one run, and printed as a table with the issue's targets:
 #  - faults placed on the private node by mbind, decided by the built-in
-#    policy "isolated" (C, no callback), by the test driver's C policy
-#    with an admit callback, or by bpf/isolate (the same decisions as a
-#    BPF program), in interleaved rounds; median throughput of each;
+#    policy "isolated" (no callback) or by bpf/isolate (the same decisions
+#    as a BPF program), in interleaved rounds; median throughput of each
+#    (the kernel has no C registration of policies: BPF is the only other
+#    kind there is);
 #  - replacing the policy through its link (update) against detaching it
 #    and attaching the other one, idle, then under a faulting load with
 #    the decisions that fell to the built-in policy meanwhile.
@@ -38,46 +39,35 @@ fault_rate() {
 	echo $(($(kv pages "$out") * 1000000000 / $(kv ns "$out")))
 }
 
-echo "# faults: $ROUNDS rounds of $MB MB, built-in, C and BPF interleaved" >&2
+echo "# faults: $ROUNDS rounds of $MB MB, built-in and BPF interleaved" >&2
 : >"$NP_OUT/builtin.rates"
-: >"$NP_OUT/c.rates"
 : >"$NP_OUT/bpf.rates"
 : >"$NP_OUT/bpf-builtin.ratios"
-: >"$NP_OUT/bpf-c.ratios"
 for r in $(seq "$ROUNDS"); do
-	case $((r % 3)) in
-	0) order="builtin c bpf" ;;
-	1) order="c bpf builtin" ;;
-	2) order="bpf builtin c" ;;
+	case $((r % 2)) in
+	0) order="builtin bpf" ;;
+	1) order="bpf builtin" ;;
 	esac
 	for mode in $order; do
-		case $mode in
-		bpf) "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1 ;;
-		c) np_c_policy "0x3 admit=allow" || exit 1 ;;
-		esac
+		[ $mode = bpf ] &&
+			{ "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1; }
 		# Let what the change set going (RCU callbacks, freeing of
 		# the old program) finish first: under -icount the other
 		# vCPU's work counts in the fault's guest time.
 		sleep 2
 		fault_rate >>"$NP_OUT/$mode.rates" || exit 1
-		case $mode in
-		bpf) "$NPCTL" detach --node "$N" >/dev/null || exit 1 ;;
-		c) np_c_policy none || exit 1 ;;
-		esac
+		[ $mode = bpf ] &&
+			{ "$NPCTL" detach --node "$N" >/dev/null || exit 1; }
 	done
 	b=$(tail -n 1 "$NP_OUT/builtin.rates")
-	c=$(tail -n 1 "$NP_OUT/c.rates")
 	p=$(tail -n 1 "$NP_OUT/bpf.rates")
 	# Ratios within a round, where the runs were seconds apart.
 	echo $((p * 10000 / b)) >>"$NP_OUT/bpf-builtin.ratios"
-	echo $((p * 10000 / c)) >>"$NP_OUT/bpf-c.ratios"
-	echo "#   round $r: builtin $b C $c bpf $p pages/s" >&2
+	echo "#   round $r: builtin $b bpf $p pages/s" >&2
 done
 f_builtin=$(median <"$NP_OUT/builtin.rates")
-f_c=$(median <"$NP_OUT/c.rates")
 f_bpf=$(median <"$NP_OUT/bpf.rates")
 r_builtin=$(median <"$NP_OUT/bpf-builtin.ratios")
-r_c=$(median <"$NP_OUT/bpf-c.ratios")
 
 echo "# swaps, idle" >&2
 s_update=$("$NP_BIN/npswap" "$N" 1000 update minimal) || exit 1
@@ -111,28 +101,26 @@ verdict() {
 }
 
 python3 - "$f_builtin" "$f_bpf" "$s_update" "$s_reattach" "$l_update" \
-	"$l_reattach" "$f_c" "$r_builtin" "$r_c" "${NP_ICOUNT:-0}" \
+	"$l_reattach" "$r_builtin" "${NP_ICOUNT:-0}" \
 	>"$NP_OUT/table" <<'PY'
 import sys
-fb, fp, fc = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[7])
+fb, fp = int(sys.argv[1]), int(sys.argv[2])
 # Under -icount a guest nanosecond is one guest instruction: rates are
 # pages per 10^9 instructions, and their inverse instructions per page.
-icount = sys.argv[10] == "1"
+icount = sys.argv[8] == "1"
 unit = "pages per 10^9 guest instructions" if icount else "pages/s"
 kv = lambda s: dict(w.split("=") for w in s.split())
 su, sr, lu, lr = (kv(a) for a in sys.argv[3:7])
 # The median of the ratios within each round decides: it cancels drift.
-ratio_f = int(sys.argv[8]) / 10000
-ratio_c = int(sys.argv[9]) / 10000
+ratio_f = int(sys.argv[7]) / 10000
 tu, tr = int(su["ns_per_swap"]), int(sr["ns_per_swap"])
 ratio_s = tr / tu
 print("| Benchmark | Built-in or detach+attach | BPF or update | Ratio | Target |")
 print("|---|---|---|---|---|")
 print(f"| Faults on the private node, {unit} (median of rounds; ratio: median of per-round ratios) | {fb} | {fp} | {ratio_f:.3f} | {'>= 0.97' if icount else 'judged under -icount'} |")
-print(f"| Same, against a C policy with an admit callback | {fc} | {fp} | {ratio_c:.3f} | |")
 if icount:
-    print(f"| Guest instructions per fault: built-in, C callback / BPF | {1e9 / fb:.0f}, {1e9 / fc:.0f} | {1e9 / fp:.0f} | | |")
-    print(f"| Instructions a BPF admission decision adds: over built-in / over C | {1e9 / fp - 1e9 / fb:.0f} | {1e9 / fp - 1e9 / fc:.0f} | | |")
+    print(f"| Guest instructions per fault: built-in / BPF | {1e9 / fb:.0f} | {1e9 / fp:.0f} | | |")
+    print(f"| Instructions a BPF admission decision adds over the built-in policy | | {1e9 / fp - 1e9 / fb:.0f} | | |")
 else:
     print(f"| Cost of a BPF admission decision, ns per fault | | {1e9 / fp - 1e9 / fb:.0f} | | |")
 per_swap = "thousand guest instructions per swap" if icount else "us per swap"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: node policies: sysfs, flag validation at attach, device capabilities, admission callbacks and counters
+# description: node policies: sysfs, flag validation at attach, device capabilities, admission callbacks and counters, the built-in policy's flags
 # timeout: 400
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
@@ -122,28 +122,50 @@ ok $([ $(($(np_stat policy_errors) - errors)) = 1 ] &&
 	"the first invalid verdict disables the policy: 1 error, 1 call, state $(np_sys state), exit $(np_exit kind)"
 check "back to the built-in policy" -- np_policy none
 
-# The C registration path, node_private_set_ops(), through the test
-# driver's debugfs file: its only user until it goes (issue 15).  Flags
-# are checked as at attach; an invalid verdict of a C policy is counted
-# and logged, and the policy stays.
+# The built-in policy's services, chosen by root in nodeN/private/flags:
+# checked as the flags of any policy, and kept, not in force, while a BPF
+# policy decides.  (There is no C registration of policies to test.)
 log_mark
-ok $(! np_c_policy 0x2 && [ "$(np_sys policy)" = isolated ] &&
-	log_since | grep -qF "node $P: policy np-test: MEMPOLICY, NUMA_BALANCING and COMPACTION need MIGRATION"
-	echo $?) "C policy with flags 0x2 refused, the reason logged"
-check "C policy 0x3 admit=bad" -- np_c_policy 0x3 admit=bad
-check "policy: np-test" -- test "$(np_sys policy)" = np-test
-errors=$(np_stat policy_errors)
+ok $(! np_flags mempolicy && [ "$(np_sys flags)" = "migration mempolicy" ] &&
+	log_since | grep -qF "node $P: policy isolated: MEMPOLICY, NUMA_BALANCING and COMPACTION need MIGRATION"
+	echo $?) "built-in flags 'mempolicy' refused, the reason logged"
 log_mark
+ok $(! np_flags migration bogus &&
+	[ "$(np_sys flags)" = "migration mempolicy" ] &&
+	log_since | grep -qF "node $P: no service is named bogus"
+	echo $?) "an unknown service name refused, and logged"
+ok $(! setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
+	--clear-groups --inh-caps=-all sh -c "echo migration >$D/flags" \
+	2>/dev/null && [ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "user nobody cannot choose the built-in policy's flags"
+check "built-in flags: migration" -- np_flags migration
+check "flags: migration, policy still isolated" -- \
+	test "$(np_sys flags),$(np_sys policy)" = migration,isolated
 r=$("$NP_BIN/npops" fault "$P" bind 4)
-ok $([ "$(kv on_node "$r")" = $pages ] &&
-	[ $(($(np_stat policy_errors) - errors)) -ge $pages ] &&
-	[ "$(np_sys policy)" = np-test ] &&
-	log_since | grep -q "node $P: policy np-test: admit returned invalid verdict 42"
-	echo $?) \
-	"C policy: invalid verdicts counted and logged, the flags decide, the policy stays ($r)"
-check "C policy cleared" -- np_c_policy none
-ok $([ "$(trace_count 'policy=np-test flags=0x3 set err=0')" = 1 ] &&
-	[ "$(trace_count 'policy=np-test flags=0x3 clear err=0')" = 1 ] &&
-	[ "$(trace_count 'policy=np-test flags=0x2 error err=-22')" = 1 ]
-	echo $?) "np_ops traced the C policy's set, clear and refusal"
+ok $([ "$(kv mbind "$r")" = EINVAL ]; echo $?) \
+	"mbind to node $P once root took MEMPOLICY away: EINVAL ($r)"
+check "built-in flags: no service" -- np_flags ""
+check "flags: empty" -- test -z "$(np_sys flags)"
+check "built-in flags: migration mempolicy reclaim" -- \
+	np_flags migration mempolicy reclaim
+log_mark
+ok $(! np_caps 0xef && [ "$(np_sys caps | wc -w)" = 8 ] &&
+	log_since | grep -qF "node $P: flags chosen for policy isolated use services device np-test lacks"
+	echo $?) "capabilities that drop a chosen service are refused"
+check "a BPF policy (0x3) replaces the built-in one" -- np_policy 0x3
+ok $(! np_flags migration && [ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "the built-in policy's flags cannot change while it is not in force"
+check "BPF policy detached" -- np_policy none
+check "the chosen flags are back: migration mempolicy reclaim" -- \
+	test "$(np_sys flags)" = "migration mempolicy reclaim"
+check "built-in flags: default" -- np_flags default
+check "flags: migration mempolicy" -- \
+	test "$(np_sys flags)" = "migration mempolicy"
+counts=
+for ev in 'flags=0x2 error err=-22' 'flags=0x1 set err=0' 'flags=0x0 set err=0' \
+	'flags=0x13 set err=0' 'flags=0x3 set err=0'; do
+	counts="$counts $(trace_count "policy=isolated $ev")"
+done
+ok $([ "$counts" = " 1 1 1 1 1" ]; echo $?) \
+	"np_ops traced the built-in policy's refusal and its four choices, once each:$counts"
 done_testing
