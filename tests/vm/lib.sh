@@ -135,11 +135,10 @@ np_policy() {
 }
 
 # np_flags [NAME...] | default: choose the services of the private node's
-# built-in policy (nodeN/private/flags); none for no service.  Fails as
-# the write does.
+# built-in policy (nodeN/private/flags); no NAME for no service.  Fails
+# as the write does, the error on stderr.
 np_flags() {
-	echo "$*" 2>/dev/null \
-		>"/sys/devices/system/node/node$NP_NODE/private/flags"
+	echo "$*" >"/sys/devices/system/node/node$NP_NODE/private/flags"
 }
 
 # np_caps CAPS: declare the capabilities of the private node's device.

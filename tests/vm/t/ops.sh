@@ -123,49 +123,92 @@ ok $([ $(($(np_stat policy_errors) - errors)) = 1 ] &&
 check "back to the built-in policy" -- np_policy none
 
 # The built-in policy's services, chosen by root in nodeN/private/flags:
-# checked as the flags of any policy, and kept, not in force, while a BPF
-# policy decides.  (There is no C registration of policies to test.)
+# checked as the flags of any policy, kept while a BPF policy decides and
+# back when it goes (also after an error), reset by a device that lacks
+# one of them and by the node's removal.  (There is no C registration of
+# policies to test: BPF is the only other kind.)
+TIERS=/sys/devices/virtual/memory_tiering
+# in_tier: whether node P is in a memory tier (a demotion target).
+in_tier() {
+	cat "$TIERS"/memory_tier*/nodelist 2>/dev/null |
+		while read -r l; do in_list "$P" "$l" && echo yes; done |
+		grep -q yes
+}
+# flags_err NAME...: the error of writing NAME... to the flags file.
+flags_err() {
+	np_flags "$@" 2>&1 >/dev/null | sed 's/.*: //'
+}
 log_mark
-ok $(! np_flags mempolicy && [ "$(np_sys flags)" = "migration mempolicy" ] &&
+err=$(flags_err mempolicy)
+ok $([ "$err" = "Invalid argument" ] &&
+	[ "$(np_sys flags)" = "migration mempolicy" ] &&
 	log_since | grep -qF "node $P: policy isolated: MEMPOLICY, NUMA_BALANCING and COMPACTION need MIGRATION"
-	echo $?) "built-in flags 'mempolicy' refused, the reason logged"
+	echo $?) "built-in flags 'mempolicy' refused ($err), the reason logged"
 log_mark
-ok $(! np_flags migration bogus &&
+err=$(flags_err migration bogus)
+ok $([ "$err" = "Invalid argument" ] &&
 	[ "$(np_sys flags)" = "migration mempolicy" ] &&
 	log_since | grep -qF "node $P: no service is named bogus"
-	echo $?) "an unknown service name refused, and logged"
-ok $(! setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
-	--clear-groups --inh-caps=-all sh -c "echo migration >$D/flags" \
-	2>/dev/null && [ "$(np_sys flags)" = "migration mempolicy" ]
-	echo $?) "user nobody cannot choose the built-in policy's flags"
+	echo $?) "an unknown service name refused ($err), and logged"
+command -v setpriv >/dev/null && id nobody >/dev/null
+ok $? "setpriv and user nobody exist"
+err=$(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
+	--clear-groups --inh-caps=-all sh -c "echo migration >$D/flags" 2>&1)
+ok $([[ $err == *"Permission denied"* ]] &&
+	[ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "user nobody cannot choose the built-in policy's flags (${err##*: })"
 check "built-in flags: migration" -- np_flags migration
 check "flags: migration, policy still isolated" -- \
 	test "$(np_sys flags),$(np_sys policy)" = migration,isolated
 r=$("$NP_BIN/npops" fault "$P" bind 4)
 ok $([ "$(kv mbind "$r")" = EINVAL ]; echo $?) \
 	"mbind to node $P once root took MEMPOLICY away: EINVAL ($r)"
-check "built-in flags: no service" -- np_flags ""
+check "built-in flags: no service (an empty line)" -- np_flags ""
 check "flags: empty" -- test -z "$(np_sys flags)"
-check "built-in flags: migration mempolicy reclaim" -- \
-	np_flags migration mempolicy reclaim
-log_mark
-ok $(! np_caps 0xef && [ "$(np_sys caps | wc -w)" = 8 ] &&
-	log_since | grep -qF "node $P: flags chosen for policy isolated use services device np-test lacks"
-	echo $?) "capabilities that drop a chosen service are refused"
+check "built-in flags: migration mempolicy reclaim demotion" -- \
+	np_flags migration mempolicy demotion reclaim
+check "flags: migration mempolicy demotion reclaim" -- \
+	test "$(np_sys flags)" = "migration mempolicy demotion reclaim"
+check "node $P joined a memory tier with DEMOTION" -- in_tier
 check "a BPF policy (0x3) replaces the built-in one" -- np_policy 0x3
-ok $(! np_flags migration && [ "$(np_sys flags)" = "migration mempolicy" ]
-	echo $?) "the built-in policy's flags cannot change while it is not in force"
+check "node $P left the memory tiers: the BPF policy has no DEMOTION" -- \
+	eval '! in_tier'
+err=$(flags_err default)
+ok $([ "$err" = "Device or resource busy" ] &&
+	[ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "the built-in flags cannot change while a BPF policy decides ($err)"
 check "BPF policy detached" -- np_policy none
-check "the chosen flags are back: migration mempolicy reclaim" -- \
-	test "$(np_sys flags)" = "migration mempolicy reclaim"
-check "built-in flags: default" -- np_flags default
-check "flags: migration mempolicy" -- \
-	test "$(np_sys flags)" = "migration mempolicy"
+check "the chosen flags are back: migration mempolicy demotion reclaim" -- \
+	test "$(np_sys flags)" = "migration mempolicy demotion reclaim"
+check "node $P is in a memory tier again" -- in_tier
+# A BPF policy that fails hands the node back to the chosen flags at
+# once, not to the default ones.
+check "policy 0x3 with admit=bad" -- np_policy 0x3 admit=bad
+r=$("$NP_BIN/npops" fault "$P" bind 1)
+ok $(wait_state error &&
+	[ "$(np_sys flags)" = "migration mempolicy demotion reclaim" ]
+	echo $?) "after the BPF policy's error: the chosen flags ($(np_sys flags))"
+check "its link detached" -- np_policy none
+log_mark
+check "a device without RECLAIM is accepted" -- np_caps 0xef
+ok $([ "$(np_sys flags)" = "migration mempolicy" ] &&
+	log_since | grep -qF "node $P: device np-test lacks services chosen for policy isolated, which gets its default flags back"
+	echo $?) "it returned the built-in policy to its default flags, with a warning"
+check "every capability again" -- np_caps 0xff
+check "built-in flags: migration reclaim" -- np_flags migration reclaim
 counts=
 for ev in 'flags=0x2 error err=-22' 'flags=0x1 set err=0' 'flags=0x0 set err=0' \
-	'flags=0x13 set err=0' 'flags=0x3 set err=0'; do
+	'flags=0x17 set err=0' 'flags=0x11 set err=0'; do
 	counts="$counts $(trace_count "policy=isolated $ev")"
 done
 ok $([ "$counts" = " 1 1 1 1 1" ]; echo $?) \
 	"np_ops traced the built-in policy's refusal and its four choices, once each:$counts"
+# The choice goes with the node: removed and claimed again, it has the
+# default flags.
+echo "$P $NP_START $NP_SIZE" >"$NP_DBG/remove"
+ok $? "node $P's memory removed"
+echo "$P $NP_START $NP_SIZE" >"$NP_DBG/add"
+ok $? "and claimed again"
+check "flags of the node claimed again: migration mempolicy" -- \
+	test "$(np_sys flags)" = "migration mempolicy"
 done_testing
