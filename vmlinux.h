@@ -71861,6 +71861,7 @@ struct node_private {
 	const struct node_private_device *dev;
 	const struct node_private_ops *ops;
 	struct np_stats *stats;
+	u32 builtin_flags;
 	bool reclaim_withheld;
 	atomic_t reclaim_wakes;
 	const struct node_private_ops *bpf_ops;
@@ -71910,18 +71911,6 @@ struct np_test_node {
 	atomic_long_t folio_migrate_calls;
 	atomic_long_t write_fault_calls;
 	int write_verdict;
-	struct node_private_ops ops;
-	bool ops_set;
-	int admit_verdict;
-	int migrate_verdict;
-	int write_verdict_policy;
-	int demote_target;
-	long unsigned int reclaim_budget;
-	atomic_long_t admit_calls;
-	atomic_long_t migrate_calls;
-	atomic_long_t write_calls;
-	atomic_long_t demote_calls;
-	atomic_long_t budget_calls;
 };
 
 struct np_test_range {
