@@ -151,6 +151,19 @@ np_sys() {
 	cat "/sys/devices/system/node/node$NP_NODE/private/$1"
 }
 
+# tier_of NODE: the number of the memory tier that holds NODE, or nothing.
+tier_of() {
+	local t
+	for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
+		in_list "$1" "$(cat "$t/nodelist")" && echo "${t##*memory_tier}"
+	done
+}
+
+# in_tier NODE: whether NODE is in a memory tier (a demotion target).
+in_tier() {
+	[ -n "$(tier_of "$1")" ]
+}
+
 # np_calls NAME: calls of np_policy's callback NAME (admit, migrate,
 # write, demote, budget) since the policy was attached: from the newest
 # np_testpol object, as the maps of a detached one go only a while later.

@@ -68,22 +68,15 @@ tiers() {
 	cat /sys/devices/virtual/memory_tiering/memory_tier*/nodelist 2>/dev/null |
 		tr '\n' ' '
 }
-in_tier() {
-	local l
-	for l in /sys/devices/virtual/memory_tiering/memory_tier*/nodelist; do
-		in_list "$P" "$(cat "$l")" && return 0
-	done
-	return 1
-}
-! in_tier
+! in_tier "$P"
 ok $? "isolated, node $P is in no memory tier (tiers: $(tiers))"
 "$NPCTL" attach tier --node "$P" >/tmp/dax-attach.log 2>&1
 ok $? "npctl attach tier (demotion) to node $P"
-in_tier
+in_tier "$P"
 ok $? "with demotion allowed node $P joins a tier (tiers: $(tiers))"
 "$NPCTL" detach --node "$P" >/dev/null 2>&1
 ok $? "npctl detach"
-! in_tier
+! in_tier "$P"
 ok $? "detached, node $P leaves the tiers again (tiers: $(tiers))"
 
 # --- isolation and placement ----------------------------------------------

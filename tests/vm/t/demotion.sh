@@ -4,15 +4,6 @@
 # timeout: 600
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
-TIERS=/sys/devices/virtual/memory_tiering
-
-# tier_of NODE: the number of the memory tier that holds NODE, or nothing.
-tier_of() {
-	local t
-	for t in "$TIERS"/memory_tier*; do
-		in_list "$1" "$(cat "$t/nodelist")" && echo "${t##*memory_tier}"
-	done
-}
 
 demoted() {
 	awk '/^pgdemote_/ { n += $2 } END { print n + 0 }' /proc/vmstat

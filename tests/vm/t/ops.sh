@@ -127,13 +127,6 @@ check "back to the built-in policy" -- np_policy none
 # back when it goes (also after an error), reset by a device that lacks
 # one of them and by the node's removal.  (There is no C registration of
 # policies to test: BPF is the only other kind.)
-TIERS=/sys/devices/virtual/memory_tiering
-# in_tier: whether node P is in a memory tier (a demotion target).
-in_tier() {
-	cat "$TIERS"/memory_tier*/nodelist 2>/dev/null |
-		while read -r l; do in_list "$P" "$l" && echo yes; done |
-		grep -q yes
-}
 # flags_err NAME...: the error of writing NAME... to the flags file.
 flags_err() {
 	np_flags "$@" 2>&1 >/dev/null | sed 's/.*: //'
@@ -169,10 +162,10 @@ check "built-in flags: migration mempolicy reclaim demotion" -- \
 	np_flags migration mempolicy demotion reclaim
 check "flags: migration mempolicy demotion reclaim" -- \
 	test "$(np_sys flags)" = "migration mempolicy demotion reclaim"
-check "node $P joined a memory tier with DEMOTION" -- in_tier
+check "node $P joined a memory tier with DEMOTION" -- in_tier "$P"
 check "a BPF policy (0x3) replaces the built-in one" -- np_policy 0x3
 check "node $P left the memory tiers: the BPF policy has no DEMOTION" -- \
-	eval '! in_tier'
+	eval '! in_tier "$P"'
 err=$(flags_err default)
 ok $([ "$err" = "Device or resource busy" ] &&
 	[ "$(np_sys flags)" = "migration mempolicy" ]
@@ -180,7 +173,7 @@ ok $([ "$err" = "Device or resource busy" ] &&
 check "BPF policy detached" -- np_policy none
 check "the chosen flags are back: migration mempolicy demotion reclaim" -- \
 	test "$(np_sys flags)" = "migration mempolicy demotion reclaim"
-check "node $P is in a memory tier again" -- in_tier
+check "node $P is in a memory tier again" -- in_tier "$P"
 # A BPF policy that fails hands the node back to the chosen flags at
 # once, not to the default ones.
 check "policy 0x3 with admit=bad" -- np_policy 0x3 admit=bad
