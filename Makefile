@@ -429,18 +429,27 @@ $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
 
 # --- tests and demo -------------------------------------------------------
 
-checkpatch: $(SRC_STAMP)
+# Every target a fresh machine may start with installs what it needs
+# first (deps, which only checks when all is there), then builds in
+# order, as check does: a kernel or programs left by an earlier build are
+# brought up to date, never used as they are.
+checkpatch: deps
+	$(Q)$(MAKE) --no-print-directory $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
 
-check-series: $(KOUT)/.config
+check-series: deps
+	$(Q)$(MAKE) --no-print-directory $(KOUT)/.config
 	$(Q)scripts/series-parts.sh --stat $(OUT)
 	$(Q)scripts/check-series-builds.sh $(if $(STAGES),--stages $(STAGES)) $(OUT)
 
 # The three parts of the series as postings, with their cover letters.
-posting: $(SRC_STAMP)
+posting: deps
+	$(Q)$(MAKE) --no-print-directory $(SRC_STAMP)
 	$(Q)scripts/series-parts.sh --stat --out $(OUT)/posting $(OUT)
 
-baseline: progs
+baseline: deps
+	$(Q)$(MAKE) --no-print-directory $(KOUT)/.config
+	$(Q)$(MAKE) --no-print-directory progs
 	$(Q)scripts/baseline.sh $(OUT)
 
 # B=name runs one benchmark of tests/vm/bench/ (or tax).
@@ -448,7 +457,9 @@ BENCHES := $(if $(B),$(B),bpf cram scale tax)
 # Those also run under -icount, where guest time counts instructions.
 ICOUNT_BENCHES := bpf scale tax
 BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
-bench: progs $(BZIMAGE)
+bench: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory progs
 	$(Q)case " $(BENCHES) " in *" tax "*) \
 		scripts/baseline.sh $(OUT) --build-only ;; esac
 	$(Q)fail=0; commit=$$(scripts/bench-report.sh --commit); \
@@ -477,7 +488,9 @@ bench: progs $(BZIMAGE)
 		$(if $(B),,docs/benchmarks.md) || fail=1; \
 	exit $$fail
 
-vmtest: progs $(BZIMAGE)
+vmtest: deps
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory progs
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
 		--out $(OUT)/vmtest $(if $(T),--only $(T))
 

@@ -237,6 +237,42 @@ int np_node_read(int nid, const char *file, char *buf, size_t len)
 	return np_read_file(path, buf, len);
 }
 
+int np_builtin_flags_set(int nid, const unsigned int *flags)
+{
+	char path[PATH_MAX], text[160];
+	size_t used = 0;
+	unsigned int i;
+	ssize_t n;
+	int fd, ret = 0;
+
+	if (!flags) {
+		strcpy(text, "default\n");
+	} else {
+		if (*flags & ~(unsigned int)NP_OPS_ALL)
+			return -EINVAL;
+		text[0] = '\0';
+		for (i = 0; np_flag_name(i); i++)
+			if (*flags & (1U << i))
+				used += snprintf(text + used,
+						 sizeof(text) - used, "%s%s",
+						 used ? " " : "",
+						 np_flag_name(i));
+		/* A line without a name: no service (zero bytes: no change). */
+		strcpy(text + used, "\n");
+	}
+	snprintf(path, sizeof(path), NP_SYSFS_NODE "/flags", nid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(text))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
 int np_private_nodes(int *nids, int max)
 {
 	char buf[256], *p, *end;

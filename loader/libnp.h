@@ -148,6 +148,15 @@ int np_device_alert_parse(const char *text, bool *high);
 /* The path of nodeN/private/FILE. */
 int np_node_path(int nid, const char *file, char *buf, size_t len);
 
+/*
+ * Choose the services of node NID's built-in policy (nodeN/private/flags):
+ * FLAGS, 0 for none, or with NULL the default ones.  The kernel checks
+ * them as any policy's flags.  Prints nothing (the caller knows what to
+ * say); returns 0 or a negative errno: -EINVAL refused (the kernel logs
+ * why), -EBUSY while a BPF policy decides, -ENOENT or -ENODEV when NID is
+ * not a private node, -EACCES for a caller other than root.
+ */
+int np_builtin_flags_set(int nid, const unsigned int *flags);
 /* Private nodes: ids into NIDS (at most MAX); returns how many. */
 int np_private_nodes(int *nids, int max);
 /* Read nodeN/private/FILE, without the final newline. */

@@ -63,6 +63,10 @@ static const char usage_text[] =
 "  status [--node N]\n"
 "        Device, policy, flags, BPF state, exit information and counters\n"
 "        of each private node.\n"
+"  flags [--node N] [F | default | none]\n"
+"        The policy and flags in force on each private node; with an\n"
+"        operand, choose the services of node N's built-in policy, which\n"
+"        decides while no BPF policy is attached.\n"
 "  tune --node N [KEY=VALUE]...\n"
 "        Set tunables of the policy attached to node N while it runs\n"
 "        (its map \"tunables\", pinned at " NP_PIN_ROOT "/nodeN_tunables);\n"
@@ -147,6 +151,32 @@ JSON_HELP("{\"version\":V,\"nodes\":[{\"node\":N,\"device\":D,\"caps\":C,\n"
 "                      \"exit\":{KEY:VALUE,...},\"stat\":{KEY:VALUE,...}},...]}\n"
 "                      (a file that cannot be read: null, or no member;\n"
 "                      a value is a number when it is one)");
+
+const char flags_usage[] =
+"usage: npctl [-j|-p] flags [--node N] [F | default | none]\n"
+"\n"
+"Without an operand: the policy deciding on each private node (or on\n"
+"node N) and the flags in force there (nodeN/private/flags).\n"
+"\n"
+"With one: choose the services of node N's built-in policy (isolated),\n"
+"which decides while no BPF policy is attached, then print them.  The\n"
+"kernel checks them as any policy's flags, against what the device can\n"
+"do, and logs why it refuses.  The choice holds until the node stops\n"
+"being private or gets a device that lacks one of them; a BPF policy\n"
+"attached meanwhile brings its own flags, and the choice is back when it\n"
+"goes.  Needs root; refused while a BPF policy decides.\n"
+"\n"
+"  -n, --node N        the node (required with an operand)\n"
+"  F                   flags as names (migration,mempolicy,...; several\n"
+"                      operands are joined) or a number\n"
+"  default             the default services: migration and mempolicy,\n"
+"                      each one if the device has it\n"
+"  none                no service at all\n"
+JSON_HELP("{\"version\":V,\"nodes\":[{\"node\":N,\"policy\":P,\n"
+"                      \"flags\":F},...]}; with an operand\n"
+"                      {\"version\":V,\"node\":N,\"policy\":P,\"flags\":F,\n"
+"                      \"action\":\"set\"}  (F: the names, separated by\n"
+"                      spaces, as the kernel prints them)");
 
 static const char list_usage[] =
 "usage: npctl [-j|-p] list\n"
@@ -721,6 +751,7 @@ static const struct command {
 	{ "swap", cmd_swap, swap_usage },
 	{ "detach", cmd_detach, detach_usage },
 	{ "status", cmd_status, status_usage },
+	{ "flags", cmd_flags, flags_usage },
 	{ "tune", cmd_tune, tune_usage },
 	{ "stats", cmd_stats, stats_usage },
 	{ "list", cmd_list, list_usage },

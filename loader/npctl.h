@@ -2,7 +2,7 @@
 /*
  * What npctl's files share: npctl.c (options, messages, JSON documents,
  * the help and main), npctl_policy.c (attach, swap, detach) and
- * npctl_nodes.c (status, tune, stats).
+ * npctl_nodes.c (status, flags, tune, stats).
  */
 #ifndef NPCTL_H
 #define NPCTL_H
@@ -59,7 +59,8 @@ int need_node(const char *cmd, const struct args *a, int max_rest);
 extern volatile sig_atomic_t stop;
 void on_signal(int sig);
 extern const char attach_usage[], swap_usage[], detach_usage[];
-extern const char status_usage[], tune_usage[], stats_usage[];
+extern const char status_usage[], flags_usage[], tune_usage[];
+extern const char stats_usage[];
 
 /* npctl_policy.c */
 /* Whether the caller may change policies; if not, say what it lacks. */
@@ -70,6 +71,7 @@ int cmd_detach(int argc, char **argv);
 
 /* npctl_nodes.c */
 int cmd_status(int argc, char **argv);
+int cmd_flags(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * npctl status, tune and stats: what the nodes' sysfs files say, a running
- * policy's tunables, and the counters sampled once or every interval.
+ * npctl status, flags, tune and stats: what the nodes' sysfs files say,
+ * the built-in policy's services, a running policy's tunables, and the
+ * counters sampled once or every interval.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -163,6 +164,164 @@ int cmd_status(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		json_node(w, nids[i]);
 	jsonw_end_array(w);
+	doc_end(&w);
+	return 0;
+}
+
+/* --- flags --------------------------------------------------------------- */
+
+/* Node NID's policy and flags in force, as text or as an object of W. */
+static void flags_node(json_writer_t *w, int nid)
+{
+	char policy[128], flags[256];
+
+	if (np_node_read(nid, "policy", policy, sizeof(policy)))
+		strcpy(policy, "");
+	if (np_node_read(nid, "flags", flags, sizeof(flags)))
+		strcpy(flags, "?");
+	if (!w) {
+		printf("node %d: policy %s, flags %s\n", nid,
+		       *policy ? policy : "?", *flags ? flags : "(none)");
+		return;
+	}
+	jsonw_int_field(w, "node", nid);
+	jsonw_name(w, "policy");
+	js_str(w, policy);
+	jsonw_name(w, "flags");
+	js_str(w, flags);
+}
+
+/*
+ * The operands of npctl flags, into *FLAGS; *DEF for "default".  The
+ * names of F may also come as several operands.  0 or -EINVAL, reported.
+ */
+static int flags_operands(const struct args *a, unsigned int *flags,
+			  bool *def)
+{
+	char *joined;
+	size_t len = 1;
+	int i, ret;
+
+	*def = false;
+	*flags = 0;
+	for (i = 0; i < a->nr_rest; i++) {
+		if ((!strcmp(a->rest[i], "default") ||
+		     !strcmp(a->rest[i], "none")) && a->nr_rest > 1) {
+			report("flags: '%s' stands alone\n", a->rest[i]);
+			return -EINVAL;
+		}
+		len += strlen(a->rest[i]) + 1;
+	}
+	if (!strcmp(a->rest[0], "default")) {
+		*def = true;
+		return 0;
+	}
+	if (!strcmp(a->rest[0], "none"))
+		return 0;
+	joined = calloc(1, len);
+	if (!joined) {
+		report("flags: out of memory\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->nr_rest; i++) {
+		if (i)
+			strcat(joined, ",");
+		strcat(joined, a->rest[i]);
+	}
+	ret = np_flags_parse(joined, flags);
+	free(joined);
+	return ret ? -EINVAL : 0;
+}
+
+/* Why writing node NID's flags failed with ERR, for WHAT (the operands). */
+static void flags_refused(int nid, int err, const char *what)
+{
+	char policy[128], caps[256];
+
+	switch (err) {
+	case -EBUSY:
+		if (np_node_read(nid, "policy", policy, sizeof(policy)))
+			strcpy(policy, "?");
+		report("flags: node %d: BPF policy %s decides; the built-in policy's flags can be chosen only while no BPF policy is attached (npctl detach, or attach with --flags)\n",
+		       nid, policy);
+		break;
+	case -EINVAL:
+		if (np_node_read(nid, "caps", caps, sizeof(caps)))
+			strcpy(caps, "?");
+		report("flags: node %d: the kernel refused '%s' for the built-in policy (the device's capabilities: %s); the kernel log says why\n",
+		       nid, what, *caps ? caps : "none");
+		break;
+	case -ENOENT:
+	case -ENODEV:
+		report("flags: node %d is not private\n", nid);
+		break;
+	case -EACCES:
+	case -EPERM:
+		if (geteuid())
+			report("flags: node %d: choosing the built-in policy's flags needs root\n",
+			       nid);
+		else
+			report("flags: node %d: this kernel does not let the built-in policy's flags be chosen (nodeN/private/flags is read-only)\n",
+			       nid);
+		break;
+	default:
+		report("flags: node %d: cannot write its flags: %s\n", nid,
+		       strerror(-err));
+	}
+}
+
+int cmd_flags(int argc, char **argv)
+{
+	int nids[MAX_NODES], n, i, ret;
+	unsigned int flags = 0;
+	json_writer_t *w;
+	struct args a;
+	bool def = false;
+	char *what;
+
+	ret = parse_args(argc, argv, OPT_NODE, flags_usage, &a);
+	if (!ret && a.nr_rest) {
+		ret = need_node("flags", &a, a.nr_rest);
+		if (!ret)
+			ret = flags_operands(&a, &flags, &def);
+	}
+	ret = parse_status(ret);
+	if (ret >= 0)
+		return ret;
+	n = select_nodes(a.nid, nids);
+	if (n < 0)
+		return 1;
+	if (a.nr_rest) {
+		ret = np_builtin_flags_set(a.nid, def ? NULL : &flags);
+		if (ret) {
+			what = a.nr_rest > 1 ? "the names given" : a.rest[0];
+			flags_refused(a.nid, ret, what);
+			return 1;
+		}
+	}
+	if (!json) {
+		for (i = 0; i < n; i++)
+			flags_node(NULL, nids[i]);
+		if (!n)
+			printf("no private nodes\n");
+		return 0;
+	}
+	w = doc_begin();
+	if (!w)
+		return 1;
+	if (a.nr_rest) {
+		flags_node(w, a.nid);
+		jsonw_string_field(w, "action", "set");
+	} else {
+		jsonw_name(w, "nodes");
+		jsonw_start_array(w);
+		for (i = 0; i < n; i++) {
+			jsonw_start_object(w);
+			flags_node(w, nids[i]);
+			jsonw_end_object(w);
+		}
+		jsonw_end_array(w);
+	}
 	doc_end(&w);
 	return 0;
 }

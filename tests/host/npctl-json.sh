@@ -129,7 +129,28 @@ run -j nosuchcommand
 [ "$rc" = 2 ] && doc 'assert "nosuchcommand" in d["error"], d'
 tap $? "-j nosuchcommand: an error object, exit $rc"
 
-for cmd in attach swap detach status tune stats list version help; do
+run -j flags
+[ "$rc" = 1 ] && doc '
+assert list(d) == ["version", "error"], d
+assert "cannot read the private nodes" in d["error"], d'
+tap $? "-j flags without private nodes: an error object, exit $rc"
+
+run -j flags migration
+[ "$rc" = 2 ] && doc '
+assert d["error"] == "flags: --node N is required", d'
+tap $? "-j flags F without --node: an error object, exit $rc"
+
+run -j flags --node 1 none migration
+[ "$rc" = 2 ] && doc '
+assert d["error"] == "flags: \x27none\x27 stands alone", d'
+tap $? "-j flags none with a name: an error object, exit $rc"
+
+run flags --node 1 migration,bogus
+[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] &&
+	grep -q "unknown flag 'bogus'" "$tmp/err"
+tap $? "flags with an unknown name: the message on stderr, exit $rc"
+
+for cmd in attach swap detach status flags tune stats list version help; do
 	run "$cmd" --help
 	[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] &&
 		grep -q "^usage: npctl.* $cmd\b" "$tmp/out"

@@ -141,6 +141,13 @@ np_flags() {
 	echo "$*" >"/sys/devices/system/node/node$NP_NODE/private/flags"
 }
 
+# as_nobody CMD...: CMD as user nobody (uid and gid 65534 in the guest's
+# passwd), with no supplementary group and no capability.
+as_nobody() {
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		--inh-caps=-all -- "$@"
+}
+
 # np_caps CAPS: declare the capabilities of the private node's device.
 np_caps() {
 	echo "$NP_NODE $1" 2>/dev/null >"$NP_DBG/device"

@@ -22,8 +22,7 @@ bystander=$!
 
 # An unprivileged task fills the node, binds itself to it and reads files
 # that are not in the page cache.
-setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$NP_BIN/nptest" boundio "$P" "$mnt" "$nfiles"
+as_nobody "$NP_BIN/nptest" boundio "$P" "$mnt" "$nfiles"
 ok $? "unprivileged: reads under a bind to the full private node succeed"
 
 # __GFP_NOFAIL allocations made through such a policy (root, for debugfs).

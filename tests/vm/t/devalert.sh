@@ -29,8 +29,7 @@ ok "$([ "$(np_sys device)" = np-test ] &&
 ok "$([ "$(np_sys device_alert)" = normal ] &&
 	[ "$(stat -c %a "$D/device_alert")" = 444 ]; echo $?)" \
 	"device_alert reads normal, mode 0444"
-out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	sh -c "echo high >$D/device_alert" 2>&1)
+out=$(as_nobody sh -c "echo high >$D/device_alert" 2>&1)
 ok "$([ $? != 0 ] && [ "$(np_sys device_alert)" = normal ]; echo $?)" \
 	"an unprivileged write is refused: $out"
 

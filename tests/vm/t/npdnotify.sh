@@ -17,8 +17,7 @@ policy = minimal
 EOF2
 
 # --check on a valid file: no privilege needed, nothing attached.
-out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-	"$NPD" --check -c "$run/npd.conf" 2>&1)
+out=$(as_nobody "$NPD" --check -c "$run/npd.conf" 2>&1)
 rc=$?
 ok "$([ $rc = 0 ] && [ "$out" = "npd: $run/npd.conf: valid, 1 node" ] &&
 	[ "$(np_sys state)" = none ]; echo $?)" \

@@ -145,8 +145,7 @@ ok $([ "$err" = "Invalid argument" ] &&
 	echo $?) "an unknown service name refused ($err), and logged"
 command -v setpriv >/dev/null && id nobody >/dev/null
 ok $? "setpriv and user nobody exist"
-err=$(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
-	--clear-groups --inh-caps=-all sh -c "echo migration >$D/flags" 2>&1)
+err=$(as_nobody sh -c "echo migration >$D/flags" 2>&1)
 ok $([[ $err == *"Permission denied"* ]] &&
 	[ "$(np_sys flags)" = "migration mempolicy" ]
 	echo $?) "user nobody cannot choose the built-in policy's flags (${err##*: })"
@@ -196,6 +195,54 @@ for ev in 'flags=0x2 error err=-22' 'flags=0x1 set err=0' 'flags=0x0 set err=0' 
 done
 ok $([ "$counts" = " 1 1 1 1 1" ]; echo $?) \
 	"np_ops traced the built-in policy's refusal and its four choices, once each:$counts"
+# npctl flags: the same choice for operators, its refusals explained.
+# fjson PYTHON: npctl's -j output in $js is one object (d) for which
+# PYTHON holds, and npctl wrote nothing on stderr.
+fjson() {
+	[ ! -s "$NP_OUT/flags.err" ] &&
+		python3 -c 'import json, sys; d = json.loads(sys.argv[1]); '"$1" \
+			"$js"
+}
+js=$("$NPCTL" -j flags --node "$P" migration,compaction \
+	2>"$NP_OUT/flags.err")
+ok $([ $? = 0 ] && fjson "assert d['node'] == $P and d['action'] == 'set'
+assert d['policy'] == 'isolated', d
+assert d['flags'] == 'migration compaction', d" &&
+	[ "$(np_sys flags)" = "migration compaction" ]
+	echo $?) "npctl -j flags --node $P migration,compaction: set ($js)"
+out=$("$NPCTL" flags --node "$P")
+ok $([ "$out" = "node $P: policy isolated, flags migration compaction" ]
+	echo $?) "npctl flags --node $P prints them ($out)"
+js=$("$NPCTL" -j flags 2>"$NP_OUT/flags.err")
+ok $([ $? = 0 ] && fjson "n = [e for e in d['nodes'] if e['node'] == $P]
+assert n == [{'node': $P, 'policy': 'isolated',
+              'flags': 'migration compaction'}], d"
+	echo $?) "npctl -j flags lists node $P among the private nodes"
+out=$("$NPCTL" flags --node "$P" mempolicy 2>&1)
+ok $([ $? = 1 ] &&
+	[[ $out == *"the kernel refused 'mempolicy' for the built-in policy (the device's capabilities: migration mempolicy"*"the kernel log says why" ]] &&
+	[ "$(np_sys flags)" = "migration compaction" ]
+	echo $?) "npctl flags mempolicy: refused, the device's capabilities named, flags kept"
+out=$("$NPCTL" flags --node "$P" none)
+ok $([ $? = 0 ] && [ "$out" = "node $P: policy isolated, flags (none)" ] &&
+	[ -z "$(np_sys flags)" ]
+	echo $?) "npctl flags none: no service ($out)"
+out=$("$NPCTL" flags --node "$P" default)
+ok $([ $? = 0 ] && [ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "npctl flags default: the default services ($out)"
+out=$(as_nobody "$NPCTL" flags --node "$P" none 2>&1)
+ok $([ $? = 1 ] && [[ $out == *"needs root"* ]] &&
+	[ "$(np_sys flags)" = "migration mempolicy" ]
+	echo $?) "npctl flags as nobody: refused ($out)"
+check "a BPF policy (0x1) decides" -- np_policy 0x1
+out=$("$NPCTL" flags --node "$P" reclaim 2>&1)
+ok $([ $? = 1 ] && [[ $out == *"BPF policy np_testpol decides"* ]] &&
+	[ "$(np_sys flags)" = migration ]
+	echo $?) "npctl flags while a BPF policy decides: refused ($out)"
+check "BPF policy detached" -- np_policy none
+out=$("$NPCTL" flags --node 0 migration 2>&1)
+ok $([ $? = 1 ] && [ "$out" = "node 0 is not private" ]; echo $?) \
+	"npctl flags on node 0: $out"
 # The choice goes with the node: removed and claimed again, it has the
 # default flags.
 echo "$P $NP_START $NP_SIZE" >"$NP_DBG/remove"

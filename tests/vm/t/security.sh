@@ -14,8 +14,7 @@ nobody=$(id -u nobody)
 # as_user CMD...: CMD as user nobody, without any capability; its stderr
 # in $run/err.
 as_user() {
-	setpriv --reuid="$nobody" --regid="$(id -g nobody)" --clear-groups \
-		--inh-caps=-all "$@" 2>"$run/err" >/dev/null
+	as_nobody "$@" 2>"$run/err" >/dev/null
 }
 
 # attached: the node still has policy cram, enabled, with the same link.
