@@ -17,8 +17,8 @@
 N=$NP_NODE
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 # Wall-clock rounds drift with the host; instruction counts (-icount) do
-# not (they still spread by a few percent: two vCPUs and the guest's own
-# work share virtual time), so fewer rounds do.
+# not (they still spread by a few percent, within the faulting task's
+# own path: docs/benchmarks.md), so fewer rounds do.
 if [ "${NP_ICOUNT:-0}" = 1 ]; then
 	ROUNDS=${NP_BENCH_ROUNDS:-5}
 else
