@@ -118,7 +118,10 @@ all:
 
 help:
 	@echo 'Targets (output in $(OUT); O=DIR moves it, V=1 shows commands):'
-	@echo '  deps        install the Debian packages and virtme-ng (root)'
+	@echo '  deps        install the Debian packages and virtme-ng (root);'
+	@echo '              vmtest, check*, bench, baseline, demo, checkpatch'
+	@echo '              and posting start with it (NODEPS=1: they do not),'
+	@echo '              and only one of them goes in a make run'
 	@echo '  kernel      unpack linux-source-6.12, apply kernel-patch/ with'
 	@echo '              git am, configure and build bzImage (ccache)'
 	@echo '  tools       build libbpf and bpftool from the same tree'
@@ -156,8 +159,19 @@ help:
 	@echo '  clean       remove build products but keep the kernel build'
 	@echo '  distclean   remove $(OUT) entirely'
 
+# NODEPS=1 skips it, for a machine set up otherwise (not root, vng from
+# pip): the targets below then trust what is installed.
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)$(if $(NODEPS),echo "  DEPS     skipped (NODEPS=1)",scripts/deps.sh)
+
+# The entry targets build the kernel and programs they need each in a
+# make of its own (as check always did), so two of them in one run could
+# build the same tree at once under -j: one per run.
+ENTRY_TARGETS := check check-debug check-peer check-series demo bench \
+	baseline vmtest checkpatch posting
+ifneq ($(word 2,$(filter $(ENTRY_TARGETS),$(MAKECMDGOALS))),)
+$(error give one of $(ENTRY_TARGETS) per make run, not $(filter $(ENTRY_TARGETS),$(MAKECMDGOALS)))
+endif
 
 # --- kernel ---------------------------------------------------------------
 
@@ -431,8 +445,9 @@ $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
 
 # Every target a fresh machine may start with installs what it needs
 # first (deps, which only checks when all is there), then builds in
-# order, as check does: a kernel or programs left by an earlier build are
-# brought up to date, never used as they are.
+# order, as check does; those that run a kernel (bench, baseline, vmtest)
+# bring it and the programs up to date first rather than use what an
+# earlier build left.
 checkpatch: deps
 	$(Q)$(MAKE) --no-print-directory $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
@@ -448,7 +463,7 @@ posting: deps
 	$(Q)scripts/series-parts.sh --stat --out $(OUT)/posting $(OUT)
 
 baseline: deps
-	$(Q)$(MAKE) --no-print-directory $(KOUT)/.config
+	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)$(MAKE) --no-print-directory progs
 	$(Q)scripts/baseline.sh $(OUT)
 

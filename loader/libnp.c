@@ -251,12 +251,15 @@ int np_builtin_flags_set(int nid, const unsigned int *flags)
 		if (*flags & ~(unsigned int)NP_OPS_ALL)
 			return -EINVAL;
 		text[0] = '\0';
-		for (i = 0; np_flag_name(i); i++)
-			if (*flags & (1U << i))
-				used += snprintf(text + used,
-						 sizeof(text) - used, "%s%s",
-						 used ? " " : "",
-						 np_flag_name(i));
+		for (i = 0; np_flag_name(i); i++) {
+			if (!(*flags & (1U << i)))
+				continue;
+			used += snprintf(text + used, sizeof(text) - used,
+					 "%s%s", used ? " " : "",
+					 np_flag_name(i));
+			if (used >= sizeof(text) - 1)
+				return -E2BIG;
+		}
 		/* A line without a name: no service (zero bytes: no change). */
 		strcpy(text + used, "\n");
 	}

@@ -136,22 +136,19 @@ static int select_nodes(int nid, int *nids)
 	return 1;
 }
 
-int cmd_status(int argc, char **argv)
+/*
+ * The N nodes of NIDS: each as TEXT prints it, or under -j a document
+ * whose "nodes" array has JS's object for each.  The exit status.
+ */
+static int print_nodes(const int *nids, int n, void (*text)(int nid),
+		       void (*js)(json_writer_t *w, int nid))
 {
-	int nids[MAX_NODES], n, i, ret;
 	json_writer_t *w;
-	struct args a;
+	int i;
 
-	ret = parse_no_operand("status", argc, argv, OPT_NODE, status_usage,
-			       &a);
-	if (ret >= 0)
-		return ret;
-	n = select_nodes(a.nid, nids);
-	if (n < 0)
-		return 1;
 	if (!json) {
 		for (i = 0; i < n; i++)
-			text_node(nids[i]);
+			text(nids[i]);
 		if (!n)
 			printf("no private nodes\n");
 		return 0;
@@ -162,75 +159,121 @@ int cmd_status(int argc, char **argv)
 	jsonw_name(w, "nodes");
 	jsonw_start_array(w);
 	for (i = 0; i < n; i++)
-		json_node(w, nids[i]);
+		js(w, nids[i]);
 	jsonw_end_array(w);
 	doc_end(&w);
 	return 0;
 }
 
+int cmd_status(int argc, char **argv)
+{
+	int nids[MAX_NODES], n, ret;
+	struct args a;
+
+	ret = parse_no_operand("status", argc, argv, OPT_NODE, status_usage,
+			       &a);
+	if (ret >= 0)
+		return ret;
+	n = select_nodes(a.nid, nids);
+	if (n < 0)
+		return 1;
+	return print_nodes(nids, n, text_node, json_node);
+}
+
 /* --- flags --------------------------------------------------------------- */
 
-/* Node NID's policy and flags in force, as text or as an object of W. */
-static void flags_node(json_writer_t *w, int nid)
+/*
+ * Node NID's policy and flags in force: members of W (null for a file that
+ * cannot be read, as in status), or a line of text.
+ */
+static void flags_fields(json_writer_t *w, int nid)
 {
 	char policy[128], flags[256];
+	bool has_policy, has_flags;
 
-	if (np_node_read(nid, "policy", policy, sizeof(policy)))
-		strcpy(policy, "");
-	if (np_node_read(nid, "flags", flags, sizeof(flags)))
-		strcpy(flags, "?");
+	has_policy = !np_node_read(nid, "policy", policy, sizeof(policy));
+	has_flags = !np_node_read(nid, "flags", flags, sizeof(flags));
 	if (!w) {
 		printf("node %d: policy %s, flags %s\n", nid,
-		       *policy ? policy : "?", *flags ? flags : "(none)");
+		       has_policy ? policy : "?",
+		       !has_flags ? "?" : *flags ? flags : "(none)");
 		return;
 	}
 	jsonw_int_field(w, "node", nid);
 	jsonw_name(w, "policy");
-	js_str(w, policy);
+	if (has_policy)
+		js_str(w, policy);
+	else
+		jsonw_null(w);
 	jsonw_name(w, "flags");
-	js_str(w, flags);
+	if (has_flags)
+		js_str(w, flags);
+	else
+		jsonw_null(w);
 }
+
+static void flags_text(int nid)
+{
+	flags_fields(NULL, nid);
+}
+
+static void flags_json(json_writer_t *w, int nid)
+{
+	jsonw_start_object(w);
+	flags_fields(w, nid);
+	jsonw_end_object(w);
+}
+
+#define FLAG_SEPARATORS	",| \t"
 
 /*
  * The operands of npctl flags, into *FLAGS; *DEF for "default".  The
- * names of F may also come as several operands.  0 or -EINVAL, reported.
+ * names of F may also come as several operands; an operand without a
+ * name (an empty variable) is refused rather than taken for "none".  0 or
+ * -EINVAL, reported.
  */
 static int flags_operands(const struct args *a, unsigned int *flags,
 			  bool *def)
 {
-	char *joined;
-	size_t len = 1;
-	int i, ret;
+	const char *op;
+	unsigned int one;
+	int i;
 
 	*def = false;
 	*flags = 0;
 	for (i = 0; i < a->nr_rest; i++) {
-		if ((!strcmp(a->rest[i], "default") ||
-		     !strcmp(a->rest[i], "none")) && a->nr_rest > 1) {
-			report("flags: '%s' stands alone\n", a->rest[i]);
+		op = a->rest[i];
+		if (!strcasecmp(op, "default") || !strcasecmp(op, "none")) {
+			if (a->nr_rest > 1) {
+				report("flags: '%s' stands alone\n", op);
+				return -EINVAL;
+			}
+			*def = !strcasecmp(op, "default");
+			return 0;
+		}
+		if (!op[strspn(op, FLAG_SEPARATORS)]) {
+			report("flags: '%s' names no service ('none' asks for none)\n",
+			       op);
 			return -EINVAL;
 		}
-		len += strlen(a->rest[i]) + 1;
+		if (np_flags_parse(op, &one))
+			return -EINVAL;
+		*flags |= one;
 	}
-	if (!strcmp(a->rest[0], "default")) {
-		*def = true;
-		return 0;
-	}
-	if (!strcmp(a->rest[0], "none"))
-		return 0;
-	joined = calloc(1, len);
-	if (!joined) {
-		report("flags: out of memory\n");
-		return -ENOMEM;
-	}
-	for (i = 0; i < a->nr_rest; i++) {
-		if (i)
-			strcat(joined, ",");
-		strcat(joined, a->rest[i]);
-	}
-	ret = np_flags_parse(joined, flags);
-	free(joined);
-	return ret ? -EINVAL : 0;
+	return 0;
+}
+
+/* FLAGS as names separated by commas, into BUF ("none" for 0). */
+static void flags_names(unsigned int flags, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; np_flag_name(i) && used < len; i++)
+		if (flags & (1U << i))
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "," : "", np_flag_name(i));
 }
 
 /* Why writing node NID's flags failed with ERR, for WHAT (the operands). */
@@ -251,33 +294,31 @@ static void flags_refused(int nid, int err, const char *what)
 		report("flags: node %d: the kernel refused '%s' for the built-in policy (the device's capabilities: %s); the kernel log says why\n",
 		       nid, what, *caps ? caps : "none");
 		break;
-	case -ENOENT:
 	case -ENODEV:
-		report("flags: node %d is not private\n", nid);
+		report("flags: node %d is no longer private\n", nid);
 		break;
 	case -EACCES:
 	case -EPERM:
-		if (geteuid())
+		if (geteuid()) {
 			report("flags: node %d: choosing the built-in policy's flags needs root\n",
 			       nid);
-		else
-			report("flags: node %d: this kernel does not let the built-in policy's flags be chosen (nodeN/private/flags is read-only)\n",
-			       nid);
-		break;
+			break;
+		}
+		/* fall through */
 	default:
-		report("flags: node %d: cannot write its flags: %s\n", nid,
-		       strerror(-err));
+		report("flags: node %d: cannot write node%d/private/flags: %s\n",
+		       nid, nid, strerror(-err));
 	}
 }
 
 int cmd_flags(int argc, char **argv)
 {
-	int nids[MAX_NODES], n, i, ret;
+	int nids[MAX_NODES], n, ret;
 	unsigned int flags = 0;
 	json_writer_t *w;
 	struct args a;
 	bool def = false;
-	char *what;
+	char what[160];
 
 	ret = parse_args(argc, argv, OPT_NODE, flags_usage, &a);
 	if (!ret && a.nr_rest) {
@@ -291,37 +332,23 @@ int cmd_flags(int argc, char **argv)
 	n = select_nodes(a.nid, nids);
 	if (n < 0)
 		return 1;
-	if (a.nr_rest) {
-		ret = np_builtin_flags_set(a.nid, def ? NULL : &flags);
-		if (ret) {
-			what = a.nr_rest > 1 ? "the names given" : a.rest[0];
-			flags_refused(a.nid, ret, what);
-			return 1;
-		}
+	if (!a.nr_rest)
+		return print_nodes(nids, n, flags_text, flags_json);
+	ret = np_builtin_flags_set(a.nid, def ? NULL : &flags);
+	if (ret) {
+		flags_names(flags, what, sizeof(what));
+		flags_refused(a.nid, ret, what);
+		return 1;
 	}
 	if (!json) {
-		for (i = 0; i < n; i++)
-			flags_node(NULL, nids[i]);
-		if (!n)
-			printf("no private nodes\n");
+		flags_text(a.nid);
 		return 0;
 	}
 	w = doc_begin();
 	if (!w)
 		return 1;
-	if (a.nr_rest) {
-		flags_node(w, a.nid);
-		jsonw_string_field(w, "action", "set");
-	} else {
-		jsonw_name(w, "nodes");
-		jsonw_start_array(w);
-		for (i = 0; i < n; i++) {
-			jsonw_start_object(w);
-			flags_node(w, nids[i]);
-			jsonw_end_object(w);
-		}
-		jsonw_end_array(w);
-	}
+	flags_fields(w, a.nid);
+	jsonw_string_field(w, "action", "set");
 	doc_end(&w);
 	return 0;
 }

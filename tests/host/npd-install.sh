@@ -153,12 +153,14 @@ export COMP_FILE=$root$COMPLETIONDIR/npctl NP_POLICY_DIR=$root$POLICYDIR
 r1=$(comp at) r2=$(comp attach --node 2 --f) r3=$(comp attach --flags migration,me)
 r4=$(comp attach mi) r5=$(comp help st) r6=$(comp -j s)
 r7=$(comp flags --node 2 de) r8=$(comp flags --node 2 reclaim,de)
+r9=$(comp flags --node 2 migration n)
 ok "$([ "$r1" = attach ] && [ "$r2" = --flags ] &&
 	[ "$r3" = migration,mempolicy ] && [ "$r4" = minimal ] &&
 	[ "$r5" = "stats status" ] && [ "$r6" = "stats status swap" ] &&
-	[ "$r7" = "default demotion" ] && [ "$r8" = reclaim,demotion ]
+	[ "$r7" = "default demotion" ] && [ "$r8" = reclaim,demotion ] &&
+	[ "$r9" = numa_balancing ]
 	echo $?)" \
-	"bash completion: '$r1' '$r2' '$r3' '$r4' '$r5' '$r6' '$r7' '$r8'"
+	"bash completion: '$r1' '$r2' '$r3' '$r4' '$r5' '$r6' '$r7' '$r8' '$r9'"
 unset NP_POLICY_DIR
 bash -c "source '$root$COMPLETIONDIR/npd'; COMP_WORDS=(npd --ch); COMP_CWORD=1; _npd; echo \${COMPREPLY[*]}" |
 	grep -qx -- --check

@@ -220,9 +220,13 @@ assert n == [{'node': $P, 'policy': 'isolated',
 	echo $?) "npctl -j flags lists node $P among the private nodes"
 out=$("$NPCTL" flags --node "$P" mempolicy 2>&1)
 ok $([ $? = 1 ] &&
-	[[ $out == *"the kernel refused 'mempolicy' for the built-in policy (the device's capabilities: migration mempolicy"*"the kernel log says why" ]] &&
+	[ "$out" = "flags: node $P: the kernel refused 'mempolicy' for the built-in policy (the device's capabilities: $(np_sys caps)); the kernel log says why" ] &&
 	[ "$(np_sys flags)" = "migration compaction" ]
 	echo $?) "npctl flags mempolicy: refused, the device's capabilities named, flags kept"
+out=$("$NPCTL" flags --node "$P" "" 2>&1)
+ok $([ $? = 2 ] && [[ $out == *"names no service"* ]] &&
+	[ "$(np_sys flags)" = "migration compaction" ]
+	echo $?) "npctl flags '' (an empty variable) is refused, not taken for none"
 out=$("$NPCTL" flags --node "$P" none)
 ok $([ $? = 0 ] && [ "$out" = "node $P: policy isolated, flags (none)" ] &&
 	[ -z "$(np_sys flags)" ]
@@ -239,6 +243,10 @@ out=$("$NPCTL" flags --node "$P" reclaim 2>&1)
 ok $([ $? = 1 ] && [[ $out == *"BPF policy np_testpol decides"* ]] &&
 	[ "$(np_sys flags)" = migration ]
 	echo $?) "npctl flags while a BPF policy decides: refused ($out)"
+js=$("$NPCTL" -j flags --node "$P" reclaim 2>"$NP_OUT/flags.err")
+ok $([ $? = 1 ] && fjson "assert list(d) == ['version', 'error'], d
+assert 'np_testpol decides' in d['error'], d"
+	echo $?) "the same under -j: one error object, exit 1 ($js)"
 check "BPF policy detached" -- np_policy none
 out=$("$NPCTL" flags --node 0 migration 2>&1)
 ok $([ $? = 1 ] && [ "$out" = "node 0 is not private" ]; echo $?) \
