@@ -370,6 +370,16 @@ void js_name(json_writer_t *w, const char *s)
 	js_text(w, s, true);
 }
 
+/* Member NAME: string S, or null when S is NULL (a file not read). */
+void js_str_field(json_writer_t *w, const char *name, const char *s)
+{
+	jsonw_name(w, name);
+	if (s)
+		js_str(w, s);
+	else
+		jsonw_null(w);
+}
+
 /* S as a number if it is one as JSON writes numbers, else as a string. */
 void js_value(json_writer_t *w, const char *s)
 {

@@ -47,6 +47,7 @@ json_writer_t *doc_begin(void);
 void doc_end(json_writer_t **w);
 void js_str(json_writer_t *w, const char *s);
 void js_name(json_writer_t *w, const char *s);
+void js_str_field(json_writer_t *w, const char *name, const char *s);
 /* A number when S is one in JSON's syntax, else a string. */
 void js_value(json_writer_t *w, const char *s);
 int parse_args(int argc, char **argv, unsigned int allowed,

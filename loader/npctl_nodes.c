@@ -200,16 +200,8 @@ static void flags_fields(json_writer_t *w, int nid)
 		return;
 	}
 	jsonw_int_field(w, "node", nid);
-	jsonw_name(w, "policy");
-	if (has_policy)
-		js_str(w, policy);
-	else
-		jsonw_null(w);
-	jsonw_name(w, "flags");
-	if (has_flags)
-		js_str(w, flags);
-	else
-		jsonw_null(w);
+	js_str_field(w, "policy", has_policy ? policy : NULL);
+	js_str_field(w, "flags", has_flags ? flags : NULL);
 }
 
 static void flags_text(int nid)
@@ -429,11 +421,7 @@ static int json_tune(int nid, const char *policy, bool has_policy,
 	if (!w)
 		return -ENOMEM;
 	jsonw_int_field(w, "node", nid);
-	jsonw_name(w, "policy");
-	if (has_policy)
-		js_str(w, policy);
-	else
-		jsonw_null(w);
+	js_str_field(w, "policy", has_policy ? policy : NULL);
 	jsonw_name(w, "tunables");
 	jsonw_start_object(w);
 	for (i = 0; i < after->n; i++) {
