@@ -452,8 +452,10 @@ checkpatch: deps
 	$(Q)$(MAKE) --no-print-directory $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
 
+# bisect and warn build what the project kernel compiles of the series:
+# it is built first.
 check-series: deps
-	$(Q)$(MAKE) --no-print-directory $(KOUT)/.config
+	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)scripts/series-parts.sh --stat $(OUT)
 	$(Q)scripts/check-series-builds.sh $(if $(STAGES),--stages $(STAGES)) $(OUT)
 

@@ -8,8 +8,9 @@
 # worktree of its own, OUT/linux-check, so that neither disturbs the
 # other.  Four stages, all by default (LIST: a comma list):
 #
-#   bisect  after each patch, every object the series touches, in the
-#           project configuration (OUT/kbuild/.config)
+#   bisect  after each patch, every object the series touches that the
+#           project build (OUT/kbuild, which must be built: make kernel)
+#           compiles, in its configuration
 #   matrix  a full build with modpost (vmlinux and modules) of the small
 #           configuration kernel-patch/config-matrix, whose test drivers
 #           are modules, at the tip; the same with one option off in turn
@@ -25,7 +26,7 @@
 set -euo pipefail
 
 usage() {
-	sed -n 's/^# \?//p' "$0" | sed -n '4,24p'
+	sed -n 's/^# \?//p' "$0" | sed -n '4,25p'
 }
 
 stages=bisect,matrix,patches,warn
@@ -74,9 +75,12 @@ then
 	git -C "$out/linux-am" worktree prune
 	git -C "$out/linux-am" worktree add -q --detach "$am" "$head"
 fi
-if [ ! -f "$out/kbuild/.config" ]; then
-	echo "check-series-builds: $out/kbuild/.config missing" \
-		"(run 'make kernel')" >&2
+# bisect and warn build what the project build compiled of the objects
+# the series touches: without that build they would find nothing to
+# build and pass having checked nothing.
+if { want bisect || want warn; } && [ ! -f "$out/kbuild/vmlinux" ]; then
+	echo "check-series-builds: the project kernel is not built" \
+		"($out/kbuild/vmlinux missing: run 'make kernel')" >&2
 	exit 1
 fi
 jobs=$(nproc)
@@ -168,7 +172,8 @@ each_patch() {
 # --- bisect ------------------------------------------------------------
 # bisect_one N LOG: the objects the series touches, as far as they exist
 # at this patch and the project configuration builds them (an object in
-# the full build).
+# the full build).  bisect_built counts them.
+bisect_built=0
 bisect_one() {
 	local o these=
 	for o in $objs; do
@@ -177,6 +182,7 @@ bisect_one() {
 		fi
 	done
 	[ -n "$these" ] || { echo "nothing to build" >"$2"; return 0; }
+	bisect_built=$((bisect_built + $(echo $these | wc -w)))
 	cp "$out/kbuild/.config" "$out/kbisect/.config"
 	{ kmake O="$out/kbisect" olddefconfig &&
 	  kmake O="$out/kbisect" -j"$jobs" $these; } >"$2" 2>&1
@@ -187,6 +193,10 @@ if want bisect; then
 	echo "# bisect: the objects the series touches after each of" \
 		"$total patches"
 	each_patch bisect bisect_one
+	# A stage that built nothing checked nothing.
+	rc=0
+	[ $bisect_built -gt 0 ] || rc=1
+	report $rc "bisect built $bisect_built objects over the $total patches"
 fi
 
 # --- matrix ------------------------------------------------------------
