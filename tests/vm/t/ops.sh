@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# description: node policies: sysfs, flag validation at attach, device capabilities, admission callbacks and counters, the built-in policy's flags
+# description: node policies: sysfs, flag validation at attach, device capabilities, admission callbacks and counters, the built-in policy's flags, chosen in sysfs and with npctl flags
 # timeout: 400
 . "$NP_TESTS/lib.sh"
 P=$NP_NODE
