@@ -76,21 +76,24 @@ const char *np_flag_name(unsigned int bit)
 	return np_flag_names[bit];
 }
 
-/* The flag names, separated by spaces, into BUF. */
-static void np_flag_list(char *buf, size_t len)
+int np_flags_format(unsigned int flags, const char *sep, char *buf,
+		    size_t len)
 {
 	size_t used = 0;
 	unsigned int i;
-	int n;
 
+	if (!len)
+		return -E2BIG;
 	buf[0] = '\0';
-	for (i = 0; np_flag_name(i) && used < len; i++) {
-		n = snprintf(buf + used, len - used, "%s%s", i ? " " : "",
-			     np_flag_name(i));
-		if (n < 0)
-			break;
-		used += n;
+	for (i = 0; np_flag_name(i); i++) {
+		if (!(flags & (1U << i)))
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 used ? sep : "", np_flag_name(i));
+		if (used >= len)
+			return -E2BIG;
 	}
+	return 0;
 }
 
 int np_flags_parse(const char *s, unsigned int *flags)
@@ -120,7 +123,7 @@ int np_flags_parse(const char *s, unsigned int *flags)
 			if (!strcasecmp(tok, np_flag_name(i)))
 				break;
 		if (!np_flag_name(i)) {
-			np_flag_list(names, sizeof(names));
+			np_flags_format(NP_OPS_ALL, " ", names, sizeof(names));
 			np_err("unknown flag '%s'; flags are: %s\n", tok, names);
 			ret = -EINVAL;
 			goto out;
@@ -240,8 +243,6 @@ int np_node_read(int nid, const char *file, char *buf, size_t len)
 int np_builtin_flags_set(int nid, const unsigned int *flags)
 {
 	char path[PATH_MAX], text[160];
-	size_t used = 0;
-	unsigned int i;
 	ssize_t n;
 	int fd, ret = 0;
 
@@ -250,18 +251,12 @@ int np_builtin_flags_set(int nid, const unsigned int *flags)
 	} else {
 		if (*flags & ~(unsigned int)NP_OPS_ALL)
 			return -EINVAL;
-		text[0] = '\0';
-		for (i = 0; np_flag_name(i); i++) {
-			if (!(*flags & (1U << i)))
-				continue;
-			used += snprintf(text + used, sizeof(text) - used,
-					 "%s%s", used ? " " : "",
-					 np_flag_name(i));
-			if (used >= sizeof(text) - 1)
-				return -E2BIG;
-		}
-		/* A line without a name: no service (zero bytes: no change). */
-		strcpy(text + used, "\n");
+		/* Room for the newline: a line without a name is no service
+		 * (zero bytes would change nothing). */
+		ret = np_flags_format(*flags, " ", text, sizeof(text) - 1);
+		if (ret)
+			return ret;
+		strcat(text, "\n");
 	}
 	snprintf(path, sizeof(path), NP_SYSFS_NODE "/flags", nid);
 	fd = open(path, O_WRONLY | O_CLOEXEC);

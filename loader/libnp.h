@@ -164,6 +164,12 @@ int np_node_read(int nid, const char *file, char *buf, size_t len);
 /* Flags: parse "migration,mempolicy" or a number; print names. */
 int np_flags_parse(const char *s, unsigned int *flags);
 const char *np_flag_name(unsigned int bit);
+/*
+ * The names of the flags in FLAGS, separated by SEP, into BUF ("" for 0);
+ * -E2BIG if they do not fit (BUF then holds as much as fits).
+ */
+int np_flags_format(unsigned int flags, const char *sep, char *buf,
+		    size_t len);
 /* The directory searched for installed policies. */
 const char *np_policy_dir(void);
 /* A sentence about ERR for an attach or swap that failed. */

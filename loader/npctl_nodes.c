@@ -255,19 +255,6 @@ static int flags_operands(const struct args *a, unsigned int *flags,
 	return 0;
 }
 
-/* FLAGS as names separated by commas, into BUF ("none" for 0). */
-static void flags_names(unsigned int flags, char *buf, size_t len)
-{
-	size_t used = 0;
-	unsigned int i;
-
-	snprintf(buf, len, "none");
-	for (i = 0; np_flag_name(i) && used < len; i++)
-		if (flags & (1U << i))
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? "," : "", np_flag_name(i));
-}
-
 /* Why writing node NID's flags failed with ERR, for WHAT (the operands). */
 static void flags_refused(int nid, int err, const char *what)
 {
@@ -328,7 +315,12 @@ int cmd_flags(int argc, char **argv)
 		return print_nodes(nids, n, flags_text, flags_json);
 	ret = np_builtin_flags_set(a.nid, def ? NULL : &flags);
 	if (ret) {
-		flags_names(flags, what, sizeof(what));
+		if (def)
+			strcpy(what, "default");
+		else if (!flags)
+			strcpy(what, "none");
+		else
+			np_flags_format(flags, ",", what, sizeof(what));
 		flags_refused(a.nid, ret, what);
 		return 1;
 	}

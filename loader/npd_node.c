@@ -182,19 +182,6 @@ static int node_mask(int nid, const char *file, unsigned int *mask)
 	return np_flags_parse(buf, mask);
 }
 
-/* The names of the flags in MASK, separated by commas, into BUF. */
-static void flag_names(unsigned int mask, char *buf, size_t len)
-{
-	size_t used = 0;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; np_flag_name(i) && used < len; i++)
-		if (mask & (1U << i))
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? "," : "", np_flag_name(i));
-}
-
 static int check_node(const struct npd_config *c,
 		      const struct npd_node_conf *nc, const int *nids, int nr,
 		      const char *private_list, const struct npd_config *running)
@@ -242,7 +229,8 @@ static int check_node(const struct npd_config *c,
 		}
 		if (flags & ~caps) {
 			np_node_read(nid, "device", dev, sizeof(dev));
-			flag_names(flags & ~caps, lacks, sizeof(lacks));
+			np_flags_format(flags & ~caps, ",", lacks,
+					sizeof(lacks));
 			logerr("%s:%d: flags %s: the device of node %d (%s) lacks %s",
 			       c->file, nc->flags_line, nc->flags, nid,
 			       dev, lacks);

@@ -38,6 +38,7 @@ static int object(const char *name, char *buf, size_t len)
 static void test_flags(void)
 {
 	unsigned int f = 0;
+	char buf[64];
 
 	EXPECT_INT(np_flags_parse("migration,mempolicy", &f), 0);
 	EXPECT_INT(f, NP_OPS_MIGRATION | NP_OPS_MEMPOLICY);
@@ -57,6 +58,14 @@ static void test_flags(void)
 	EXPECT_INT(np_flags_parse("-1", &f), -EINVAL);
 	EXPECT_STR(np_flag_name(0), "migration");
 	EXPECT(np_flag_name(31) == NULL);
+	EXPECT_INT(np_flags_format(0x11, ",", buf, sizeof(buf)), 0);
+	EXPECT_STR(buf, "migration,reclaim");
+	EXPECT_INT(np_flags_format(0x3, " ", buf, sizeof(buf)), 0);
+	EXPECT_STR(buf, "migration mempolicy");
+	EXPECT_INT(np_flags_format(0, ",", buf, sizeof(buf)), 0);
+	EXPECT_STR(buf, "");
+	EXPECT_INT(np_flags_format(0x3, ",", buf, 10), -E2BIG);
+	EXPECT_STR(buf, "migration");
 }
 
 /* Open NAME's object and apply ASSIGNMENT; the return of set_var. */
