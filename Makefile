@@ -148,9 +148,10 @@ help:
 	@echo '  posting     the three parts of the series with cover letters,'
 	@echo '              in $(OUT)/posting'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
-	@echo '  bench       benchmarks in VMs (B=bpf, cram, scale or tax runs one);'
+	@echo '  bench       benchmarks in VMs (B=bpf, path, cram, scale or tax runs one);'
 	@echo '              bpf, scale and tax run twice: wall clock, and -icount'
-	@echo '              (instructions); tax builds the unpatched kernel too'
+	@echo '              (instructions); tax builds the unpatched kernel too;'
+	@echo '              path single-steps admission decisions (gdb)'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
 	@echo '  install     npctl, npd, the policies, the unit, man pages, bash'
 	@echo '              completion and the headers for building policies'
@@ -448,6 +449,14 @@ $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
 # order, as check does; those that run a kernel (bench, baseline, vmtest)
 # bring it and the programs up to date first rather than use what an
 # earlier build left.
+# The kernel, then the programs built against its BTF, each brought up
+# to date by a sub-make of its own: the start of every target that runs
+# the kernel.
+define kernel_then_progs
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)$(MAKE) --no-print-directory progs
+endef
+
 checkpatch: deps
 	$(Q)$(MAKE) --no-print-directory $(SRC_STAMP)
 	$(Q)scripts/checkpatch.sh $(KSRC) kernel-patch
@@ -465,18 +474,16 @@ posting: deps
 	$(Q)scripts/series-parts.sh --stat --out $(OUT)/posting $(OUT)
 
 baseline: deps
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(kernel_then_progs)
 	$(Q)scripts/baseline.sh $(OUT)
 
 # B=name runs one benchmark of tests/vm/bench/ (or tax).
-BENCHES := $(if $(B),$(B),bpf cram scale tax)
+BENCHES := $(if $(B),$(B),bpf path cram scale tax)
 # Those also run under -icount, where guest time counts instructions.
 ICOUNT_BENCHES := bpf scale tax
 BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
 bench: deps
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(kernel_then_progs)
 	$(Q)case " $(BENCHES) " in *" tax "*) \
 		scripts/baseline.sh $(OUT) --build-only ;; esac
 	$(Q)fail=0; commit=$$(scripts/bench-report.sh --commit); \
@@ -506,14 +513,12 @@ bench: deps
 	exit $$fail
 
 vmtest: deps
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(kernel_then_progs)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
 		--out $(OUT)/vmtest $(if $(T),--only $(T))
 
 check-debug: deps
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(kernel_then_progs)
 	$(Q)$(MAKE) --no-print-directory kernel-debug
 	$(Q)tests/check-debug.sh --out $(OUT) --kernel $(BZIMAGE_DEBUG) \
 		--bin $(OUT)/tests $(if $(T),--only $(T))
@@ -530,8 +535,7 @@ check: deps
 	$(Q)tests/check.sh --out $(OUT) --kernel $(BZIMAGE) --bin $(OUT)/tests
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(kernel_then_progs)
 	$(Q)tests/vm/run.sh --kernel $(BZIMAGE) --bin $(OUT)/tests \
 		--out $(OUT)/demo --demo
 

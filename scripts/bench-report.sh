@@ -82,7 +82,7 @@ missing=
 		"$(first vng --version)"
 	echo "- kernel compiler: $(first gcc --version);" \
 		"BPF compiler: $(first "${CLANG:-clang-19}" --version)"
-	for b in ${BENCHES:-bpf cram scale tax}; do
+	for b in ${BENCHES:-bpf path cram scale tax}; do
 		[ -f "$out/bench-wall/$b.out" ] ||
 			[ -f "$out/bench-icount/$b.out" ] ||
 			missing="$missing $b"
@@ -90,9 +90,10 @@ missing=
 			f=$out/bench-$mode/$b.out
 			[ -f "$f" ] || continue
 			echo
-			case $mode in
-			wall) echo "### $b, wall clock" ;;
-			icount) echo "### $b, guest instructions (-icount)" ;;
+			case $b/$mode in
+			path/*) echo "### $b, single-stepped (gdb)" ;;
+			*/wall) echo "### $b, wall clock" ;;
+			*/icount) echo "### $b, guest instructions (-icount)" ;;
 			esac
 			echo
 			# The tables and verdicts; progress lines start "#".

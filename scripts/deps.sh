@@ -29,7 +29,7 @@ python3 busybox-static procps util-linux iproute2 libzstd-dev
 libllvm19 binutils-dev perl e2fsprogs
 liburing-dev dpkg-dev autoconf automake libtool trinity sudo libsystemd-dev systemd
 libmicrohttpd-dev python3-prometheus-client curl groff-base ndctl daxctl
-sparse"
+sparse gdb"
 
 base_pkg=$("$here/base.sh" package)
 base_rec=$("$here/base.sh" recorded)

@@ -62,6 +62,16 @@ printf '# booting\n' >"$tmp/out/bench-wall/cram.out"
 tap $? "a benchmark that printed no table is reported, the document left alone"
 rm "$tmp/out/bench-wall/cram.out"
 
+# The traced benchmark runs once, and is not called wall clock.
+printf '| piece | n |\n|---|---|\n| trampoline | 29 |\n' \
+	>"$tmp/out/bench-wall/path.out"
+BENCHES="bpf path" "$report" "$tmp/out" >"$tmp/log" 2>&1 &&
+	grep -q '^### path, single-stepped (gdb)$' "$tmp/out/benchmarks-run.md" &&
+	! grep -q '^### path, wall' "$tmp/out/benchmarks-run.md" &&
+	grep -q '| trampoline | 29 |' "$tmp/out/benchmarks-run.md"
+tap $? "the traced benchmark's table is headed as what it is"
+rm "$tmp/out/bench-wall/path.out"
+
 for bad in 'no markers' \
 	'<!-- bench-run:begin -->\nno end\n' \
 	'<!-- bench-run:end -->\n<!-- bench-run:begin -->\n' \

@@ -283,7 +283,44 @@ run_one() {
 	echo $? >"$dir/vng-rc"
 }
 
-# A benchmark (tests/vm/bench/NAME.sh) prints its table; no TAP.
+# trace_bench_start DIR: gdb, beside the guest about to boot, waits for it
+# to say what to trace and steps through it (bench/path-trace.py); QEMU
+# opens its gdb stub on a socket in a directory of the host's own.
+trace_bench_start() {
+	if ! command -v gdb >/dev/null || ! command -v addr2line >/dev/null; then
+		echo "run.sh: gdb and addr2line are needed to trace (make deps)" >&2
+		return 1
+	fi
+	if [ ! -f "$kbuild/vmlinux" ]; then
+		echo "run.sh: no vmlinux beside $kernel to name what is traced" >&2
+		return 1
+	fi
+	trace_sock=$(mktemp -d)/gdb
+	tcg_opts="$tcg_opts -gdb unix:$trace_sock,server=on,wait=off"
+	NP_TRACE_SOCK=$trace_sock NP_TRACE_DIR=$1 \
+		timeout -k 10 $((900 * slow)) gdb -batch -nx \
+		-x "$here/bench/path-trace.py" >"$(dirname "$trace_sock")/log" 2>&1 &
+	trace_pid=$!
+}
+
+# trace_bench_end DIR: the tracer's verdict, then the table it leads to.
+trace_bench_end() {
+	local rc=0
+	wait "$trace_pid" || rc=$?
+	# run_one emptied DIR after the tracer started: its log is kept aside.
+	cp "$(dirname "$trace_sock")/log" "$1/trace.log"
+	rm -rf "$(dirname "$trace_sock")"
+	if [ $rc != 0 ]; then
+		echo "bench: the tracer failed (exit $rc):" \
+			"$(tail -n 1 "$1/trace.log")" >&2
+		return 1
+	fi
+	"$here/bench/path-report.py" "$1" "$kbuild/vmlinux"
+}
+
+# A benchmark (tests/vm/bench/NAME.sh) prints its table; no TAP.  Its
+# header gives timeout:, nodes: and device: as a test's does, and with
+# "trace: gdb" the host single-steps the guest (trace_bench_start).
 if [ -n "$bench" ]; then
 	if [ ! -f "$here/bench/$bench.sh" ]; then
 		echo "run.sh: no benchmark '$bench'" >&2
@@ -292,17 +329,28 @@ if [ -n "$bench" ]; then
 	tmo=$(sed -n 's/^# timeout: //p' "$here/bench/$bench.sh")
 	device=$(sed -n 's/^# device: //p' "$here/bench/$bench.sh")
 	nodes=$(sed -n 's/^# nodes: //p' "$here/bench/$bench.sh")
+	trace=$(sed -n 's/^# trace: //p' "$here/bench/$bench.sh")
+	dir=$out/bench-$bench
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if [ -n "$trace" ]; then
+		# The host single-steps the guest through QEMU's gdb stub
+		# (see bench/path.sh): its own thread would not step alone.
+		trace_bench_start "$dir" || exit 1
+	fi
 	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
-	run_one "bench/$bench" "${tmo:-900}" "$out/bench-$bench" 2 \
-		"${nodes:-1}" "$device"
-	cat "$out/bench-$bench/output" 2>/dev/null
-	bad=$(grep -hE "$BAD_LOG" "$out/bench-$bench/dmesg" 2>/dev/null |
+	run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" "$device"
+	cat "$dir/output" 2>/dev/null
+	if [ -n "$trace" ]; then
+		trace_bench_end "$dir" || exit 1
+	fi
+	bad=$(grep -hE "$BAD_LOG" "$dir/dmesg" 2>/dev/null |
 		grep -vE "$EXPECTED_LOG" | head -n 1)
 	if [ -n "$bad" ]; then
 		echo "bench: kernel log: $bad" >&2
 		exit 1
 	fi
-	[ "$(cat "$out/bench-$bench/rc" 2>/dev/null)" = 0 ]
+	[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ]
 	exit
 fi
 

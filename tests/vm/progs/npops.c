@@ -8,6 +8,9 @@
  *   npops fault NODE bind|preferred MB
  *	mbind a fresh range to NODE and touch it.
  *	mbind=ERR sigbus=0|1 on_node=PAGES pages=PAGES ns=NS (the touch's time)
+ *   npops pages NODE PAGES
+ *	the same for PAGES base pages under MPOL_BIND: as many admission
+ *	decisions (the bench that traces decisions one by one).
  *   npops move NODE MB
  *	touch a range on this CPU's node, then move_pages(2) it to NODE.
  *	ret=RET on_node=PAGES pages=PAGES
@@ -547,7 +550,8 @@ static int cmd_pinwrite(int node, size_t len, int target)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: npops fault NODE bind|preferred MB | move NODE MB\n"
+		"usage: npops fault NODE bind|preferred MB | pages NODE PAGES\n"
+		"             | move NODE MB\n"
 		"             | migrate NODE MB | mbindmove NODE MB\n"
 		"             | hold NODE MB [TARGET] | numab NODE MB SECONDS\n"
 		"             | forkhold NODE MB TARGET\n"
@@ -574,6 +578,11 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(cmd, "pageout") && argc == 4)
 		return cmd_pageout(node, argv[3]);
+	if (!strcmp(cmd, "pages") && argc == 4) {
+		if (atol(argv[3]) <= 0)
+			return usage();
+		return cmd_fault(node, "bind", atol(argv[3]) * page_size);
+	}
 	len = atol(argv[argc == 5 && !strcmp(cmd, "fault") ? 4 : 3]) * MB;
 	if (!len)
 		return usage();

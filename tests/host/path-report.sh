@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# path-report.sh: the tests of tests/vm/bench/path-report.py, in TAP form,
+# on a made-up kernel: a program whose node_private_admit() inlines
+# np_policy() and np_verdict() and which has a __bpf_prog_enter() that
+# calls migrate_disable(), its kallsyms moved as KASLR would move them,
+# plus a trampoline and a program "JITed" elsewhere.  The traces walk
+# those functions' instructions as the decisions of the path benchmark
+# would; the table must count each instruction once, in its piece.
+set -u
+top=$(dirname "$(dirname "$(dirname "$(readlink -f "$0")")")")
+report=$top/tests/vm/bench/path-report.py
+TAP_NAME=path-report.sh
+. "$top/tests/host/tap.sh"
+TAP_LOGS="$tmp/log"
+
+cat >"$tmp/k.c" <<'EOF'
+asm(".text\n.globl _text\n_text:\n\tnop\n");
+volatile int sink;
+static inline __attribute__((always_inline)) int np_policy(int n)
+{
+	return sink * n + 7;
+}
+static inline __attribute__((always_inline)) int np_verdict(int v)
+{
+	return v == 3 ? 1 : sink;
+}
+__attribute__((noinline)) int node_private_admit(int n)
+{
+	int f = np_policy(n);
+
+	sink = f;
+	return np_verdict(sink);
+}
+__attribute__((noinline)) void migrate_disable(void)
+{
+	sink++;
+}
+__attribute__((noinline)) void __bpf_prog_enter(void)
+{
+	migrate_disable();
+	sink--;
+}
+int main(void)
+{
+	__bpf_prog_enter();
+	return node_private_admit(sink);
+}
+EOF
+gcc -O2 -g -no-pie -o "$tmp/vmlinux" "$tmp/k.c" 2>"$tmp/log"
+tap $? "the made-up kernel builds" || { tap_end; exit; }
+
+# insns FUNC: the addresses of FUNC's instructions, moved by 0x1000000.
+insns() {
+	objdump -d --no-show-raw-insn "$tmp/vmlinux" |
+		awk -v f="<$1>:" '$2 == f { on = 1; next }
+			on && NF == 0 { exit }
+			on { sub(":", "", $1); print $1 }' |
+		while read -r a; do printf '%x\n' $((0x$a + 0x1000000)); done
+}
+nm "$tmp/vmlinux" | awk '$2 ~ /^[tTwW]$/' |
+	while read -r a t s; do
+		printf '%x %s %s\n' $((0x$a + 0x1000000)) "$t" "$s"
+	done >"$tmp/kallsyms"
+printf 'ffffffffc0000000 t bpf__node_private_ops_admit\t[bpf]\n' >>"$tmp/kallsyms"
+printf 'ffffffffc0001000 t bpf_prog_0123456789abcdef_isolate_admit\t[bpf]\n' \
+	>>"$tmp/kallsyms"
+admit=$(insns node_private_admit | tr '\n' ' ')
+enter=$(insns __bpf_prog_enter | tr '\n' ' ')
+md=$(insns migrate_disable | tr '\n' ' ')
+na=$(echo $admit | wc -w)
+ne=$(echo $enter $md | wc -w)
+[ "$na" -gt 3 ] && [ "$ne" -gt 3 ]
+tap $? "the made-up functions have instructions ($na, $ne)"
+
+# A built-in decision: node_private_admit() alone; a BPF one: 4 of the
+# trampoline, then __bpf_prog_enter() with migrate_disable(), 2 of the
+# program, 1 more of the trampoline, inside it.
+tramp="ffffffffc0000000 ffffffffc0000004 ffffffffc0000008 ffffffffc000000c"
+prog="ffffffffc0001000 ffffffffc0001004"
+bpf="$admit $tramp $enter $md ffffffffc0000010 $prog ffffffffc0000014"
+{
+	for i in 1 2 3; do echo "call $i $admit"; done
+	for i in 4 5 6; do echo "call $i $bpf"; done
+} >"$tmp/trace"
+"$report" "$tmp" "$tmp/vmlinux" >"$tmp/table" 2>"$tmp/log"
+tap $? "a trace of 3 built-in and 3 BPF decisions is reported"
+TAP_LOGS="$tmp/table $tmp/log"
+
+row() {
+	grep -F "| $1 |" "$tmp/table" | head -n 1
+}
+[ "$(row 'the BPF program (bpf/isolate'"'"'s admit)')" = \
+	"| the BPF program (bpf/isolate's admit) |  | 2 |" ]
+tap $? "the program's instructions, in BPF's column only"
+echo "$(row 'struct_ops trampoline (JIT)')" | grep -q '|  | 6 |$'
+tap $? "the trampoline's instructions on both sides of the calls it makes"
+echo "$(row '__bpf_prog_enter (RCU read lock, migrate_disable, run context)')" |
+	grep -q "|  | $ne |\$"
+tap $? "a call out of the trampoline counts its callees as its own"
+grep -q "np_policy" "$tmp/table" && grep -q "np_verdict" "$tmp/table"
+tap $? "instructions of functions inlined in node_private_admit are named by them"
+tot_b=$(grep -F '**a decision, in all**' "$tmp/table" | cut -d'|' -f3 | tr -d ' *')
+tot_p=$(grep -F '**a decision, in all**' "$tmp/table" | cut -d'|' -f4 | tr -d ' *')
+add=$(grep -F '**BPF over the built-in policy**' "$tmp/table" | cut -d'|' -f4 | tr -d ' *')
+[ "$tot_b" = "$na" ] && [ "$tot_p" = "$(echo $bpf | wc -w)" ] &&
+	[ "$add" = $((tot_p - tot_b)) ]
+tap $? "totals: every instruction once ($tot_b, $tot_p, +$add)"
+TAP_LOGS="$tmp/log"
+
+# Traces the benchmark could not have made are refused.
+sed -i "1s/\$/ ffffffffc0001000/" "$tmp/trace"
+! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q 'built-in call 1 ran BPF code' "$tmp/log"
+tap $? "a built-in decision that ran BPF code is refused"
+{
+	for i in 1 2 3; do echo "call $i $admit"; done
+	for i in 4 5 6; do echo "call $i $admit"; done
+} >"$tmp/trace"
+! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q 'BPF call 1 did not run the program' "$tmp/log"
+tap $? "a BPF decision that did not run the program is refused"
+head -n 5 "$tmp/trace" >"$tmp/t5" && mv "$tmp/t5" "$tmp/trace"
+! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q 'not two equal halves' "$tmp/log"
+tap $? "an odd number of traced calls is refused"
+! "$report" "$tmp/nonexistent" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q "^path-report: no $tmp/nonexistent/kallsyms\$" "$tmp/log"
+tap $? "a missing directory is refused, named"
+
+tap_end

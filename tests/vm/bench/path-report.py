@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Itemise traced admission decisions: tests/vm/bench/path.sh's table.
+
+path-report.py DIR VMLINUX
+
+DIR holds what the path benchmark left: trace (path-trace.py: one line
+of PCs per call of node_private_admit()) and kallsyms (the guest's, with
+its BPF programs and trampolines).  The first half of the calls were
+decided by the built-in policy, the second half by bpf/isolate.  Each
+instruction is named by the function it belongs to: in
+node_private_admit() itself, by the function inlined there that it comes
+from (addr2line -i on VMLINUX, the guest kernel with its debug
+information); in a function node_private_admit() or a BPF trampoline
+calls, by that function, callees included.  Prints a markdown table of
+instructions per piece, built-in against BPF, and fails if the traces
+are not what the benchmark made (a built-in call that ran BPF code, a
+BPF call that did not run bpf/isolate's program).
+"""
+
+import bisect
+import os
+import statistics
+import subprocess
+import sys
+
+TRACED = "node_private_admit"
+
+# Pieces of a decision: the first pattern that matches a function's name
+# gives its label; a pattern ending in "*" matches a prefix.
+LABELS = [
+    (("np_policy",), "policy and flags in force (np_policy)"),
+    (("np_call_begin", "np_call_end"),
+     "recursion guard, kfunc context (np_call_begin/np_call_end)"),
+    (("np_verdict",), "verdict check (np_verdict)"),
+    (("np_count",), "decision counters (np_count)"),
+    (("trace_np_*",), "tracepoint (off: a NOP)"),
+    (("rcu_read_lock", "rcu_read_unlock", "__rcu_read_lock",
+      "__rcu_read_unlock"), "RCU read section of the dispatch"),
+    (("__x86_indirect_thunk_*",), "indirect call: retpoline thunk"),
+    (("bpf__*", "bpf_trampoline_*"), "struct_ops trampoline (JIT)"),
+    (("__bpf_prog_enter*",),
+     "__bpf_prog_enter (RCU read lock, migrate_disable, run context)"),
+    (("__bpf_prog_exit*",),
+     "__bpf_prog_exit (run context, stats, migrate_enable, RCU)"),
+    (("bpf_prog_*",), "the BPF program (bpf/isolate's admit)"),
+    ((TRACED,), "node_private_admit: entry, flag test, return"),
+]
+
+
+def label(name):
+    for patterns, text in LABELS:
+        for p in patterns:
+            if name == p or (p.endswith("*") and name.startswith(p[:-1])):
+                return text
+    return name
+
+
+def fail(msg):
+    sys.stderr.write("path-report: %s\n" % msg)
+    sys.exit(1)
+
+
+def read_kallsyms(path):
+    """Sorted (address, name, module) of the guest's text symbols."""
+    syms = []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 3 or parts[1] not in "tTwW":
+                continue
+            mod = parts[3].strip("[]") if len(parts) > 3 else ""
+            syms.append((int(parts[0], 16), parts[2], mod))
+    syms.sort()
+    return syms
+
+
+def symbol(syms, addrs, pc):
+    i = bisect.bisect_right(addrs, pc) - 1
+    if i < 0:
+        return ("?", "")
+    return syms[i][1], syms[i][2]
+
+
+def inlined_in_traced(vmlinux, offset, pcs):
+    """For PCs in the traced function: the function inlined into it."""
+    if not pcs:
+        return {}
+    args = ["addr2line", "-a", "-i", "-f", "-e", vmlinux]
+    args += ["0x%x" % (pc - offset) for pc in pcs]
+    res = subprocess.run(args, capture_output=True, text=True, check=True)
+    # Per address: the address, then a function and file:line pair per
+    # level of inlining, innermost first, the traced function last.
+    chains = []
+    for line in res.stdout.splitlines():
+        if line.startswith("0x"):
+            chains.append([])
+        elif chains:
+            chains[-1].append(line)
+    if len(chains) != len(pcs):
+        fail("addr2line named %d addresses of %d" % (len(chains), len(pcs)))
+    out = {}
+    for pc, chain in zip(pcs, chains):
+        names = chain[0::2]
+        if names[-1] != TRACED:
+            fail("addr2line puts 0x%x in %s, kallsyms in %s"
+                 % (pc, names[-1], TRACED))
+        out[pc] = names[-2] if len(names) > 1 else TRACED
+    return out
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
+        sys.stdout.write(__doc__.split("\n\n")[1] + "\n")
+        sys.exit(0 if len(sys.argv) > 1 and
+                 sys.argv[1] in ("-h", "--help") else 2)
+    d, vmlinux = sys.argv[1], sys.argv[2]
+    for f in (d + "/kallsyms", d + "/trace", vmlinux):
+        if not os.path.isfile(f):
+            fail("no %s" % f)
+
+    syms = read_kallsyms(d + "/kallsyms")
+    addrs = [s[0] for s in syms]
+    text = [s[0] for s in syms if s[1] == "_text"]
+    if not text:
+        fail("no _text in the guest's kallsyms")
+    nm = subprocess.run(["nm", vmlinux], capture_output=True, text=True,
+                        check=True).stdout
+    vtext = [int(l.split()[0], 16) for l in nm.splitlines()
+             if l.endswith(" _text")]
+    if not vtext:
+        fail("no _text in %s" % vmlinux)
+    offset = text[0] - vtext[0]
+
+    calls = []
+    with open(d + "/trace") as f:
+        for line in f:
+            parts = line.split()
+            calls.append([int(p, 16) for p in parts[2:]])
+    if not calls or len(calls) % 2:
+        fail("%d calls traced: not two equal halves" % len(calls))
+    pages = len(calls) // 2
+
+    in_traced = sorted({pc for c in calls for pc in c
+                        if symbol(syms, addrs, pc)[0] == TRACED})
+    inl = inlined_in_traced(vmlinux, offset, in_traced)
+
+    def pieces(pcs):
+        """Instructions per piece, in order of first appearance."""
+        counts, call = {}, None
+        for pc in pcs:
+            name, mod = symbol(syms, addrs, pc)
+            if name == TRACED:
+                piece, call = inl[pc], None
+            elif mod == "bpf":
+                piece, call = name, None
+            else:
+                # A call out of the traced function or a trampoline:
+                # its callees count as its own.
+                if call is None:
+                    call = name
+                piece = call
+            key = label(piece)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    builtin = [pieces(c) for c in calls[:pages]]
+    bpf = [pieces(c) for c in calls[pages:]]
+    prog = label("bpf_prog_")
+    for n, c in enumerate(builtin, 1):
+        if any(k in c for k in (prog, label("bpf__"))):
+            fail("built-in call %d ran BPF code" % n)
+    for n, c in enumerate(bpf, 1):
+        if prog not in c:
+            fail("BPF call %d did not run the program" % n)
+
+    def typical(runs):
+        """The run with the median total; all totals."""
+        totals = [sum(r.values()) for r in runs]
+        med = statistics.median_low(totals)
+        return runs[totals.index(med)], totals
+
+    b, btot = typical(builtin)
+    p, ptot = typical(bpf)
+    rows = list(p) + [k for k in b if k not in p]
+    print("| piece of an admission decision (guest instructions) "
+          "| built-in policy | bpf/isolate |")
+    print("|---|---|---|")
+    for k in rows:
+        print("| %s | %s | %s |" % (k, b.get(k, ""), p.get(k, "")))
+    print("| **a decision, in all** | **%d** | **%d** |"
+          % (sum(b.values()), sum(p.values())))
+    print("| **BPF over the built-in policy** | | **%d** |"
+          % (sum(p.values()) - sum(b.values())))
+    print()
+    print("Traced by single-stepping node_private_admit() through QEMU's "
+          "gdb stub, interrupts masked: %d faults under each policy, "
+          "totals %s (built-in) and %s (BPF); the table itemises the call "
+          "with the median total of each."
+          % (pages, ", ".join(map(str, btot)), ", ".join(map(str, ptot))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# description: a BPF admission decision, instruction by instruction
+# timeout: 600
+# trace: gdb
+#
+# Runs in the VM (make bench); the host single-steps the guest through
+# QEMU's gdb stub (tests/vm/bench/path-trace.py, started by run.sh for a
+# bench with a "trace:" header).  Protocol, through this test's output
+# directory, which host and guest share:
+#  - the guest writes trace-at: the address of the function to trace
+#    (node_private_admit, which every admission decision runs) and how
+#    many calls to trace;
+#  - the host attaches (the guest stops), sets a breakpoint there, writes
+#    armed and lets the guest go on;
+#  - the guest makes TRACE_PAGES faults on the private node under the
+#    built-in policy, attaches bpf/isolate (the same decisions, as a BPF
+#    program) and makes TRACE_PAGES more: each fault asks the policy once,
+#    and the host steps through each call, one instruction at a time,
+#    until it returns, then detaches;
+#  - the guest leaves kallsyms (with the BPF programs and trampolines in
+#    it) for the host to name each instruction, and the host prints the
+#    table (tests/vm/bench/path-report.py).
+# While QEMU single-steps it masks interrupts and timers, so a trace is
+# the decision's own path and nothing else: the same count every time.
+. "$NP_TESTS/lib.sh"
+N=$NP_NODE
+TRACE_PAGES=3
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+# BPF programs and trampolines in kallsyms, to name their instructions.
+echo 1 >/proc/sys/net/core/bpf_jit_kallsyms || exit 1
+
+at=$(awk '$3 == "node_private_admit" { print $1; exit }' /proc/kallsyms)
+[ -n "$at" ] && [ "$at" != 0000000000000000 ] || {
+	echo "path: node_private_admit not in /proc/kallsyms" >&2
+	exit 1
+}
+echo "$at $((2 * TRACE_PAGES))" >"$NP_OUT/trace-at"
+sync
+echo "# waiting for the host to set its breakpoint" >&2
+for _ in $(seq 600); do
+	[ -f "$NP_OUT/armed" ] && break
+	sleep 0.2
+done
+[ -f "$NP_OUT/armed" ] || {
+	echo "path: the host did not attach within 120 s" >&2
+	exit 1
+}
+
+# faults MODE: TRACE_PAGES decisions, pinned to CPU 1 as the other benches.
+faults() {
+	local out
+	out=$(taskset -c 1 "$NP_BIN/npops" pages "$N" $TRACE_PAGES) || return 1
+	[ "$(kv on_node "$out")" = $TRACE_PAGES ] || {
+		echo "path: $1 faults did not land on node $N: $out" >&2
+		return 1
+	}
+	echo "# $1: $TRACE_PAGES faults traced" >&2
+}
+faults built-in || exit 1
+"$NPCTL" attach isolate --node "$N" >/dev/null || exit 1
+faults bpf || exit 1
+cat /proc/kallsyms >"$NP_OUT/kallsyms" || exit 1
+"$NPCTL" detach --node "$N" >/dev/null || exit 1
+echo "# decisions: $TRACE_PAGES built-in, then $TRACE_PAGES bpf/isolate"
