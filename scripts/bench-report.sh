@@ -10,16 +10,18 @@
 # written by `make bench`), and writes OUT/benchmarks-run.md: the
 # machine, the kernel base and series, QEMU, virtme-ng and the compilers,
 # then every table of the run with its verdict lines, wall clock and
-# instruction counts side by side per benchmark.  With DOC (make bench
-# passes docs/benchmarks.md), the part of DOC between the markers
-# "<!-- bench-run:begin -->" and "<!-- bench-run:end -->" is replaced by
-# it, unless a benchmark left no table; the rest of DOC, the reading of
-# the figures, is left alone.  --commit prints the label of the commit a
-# run starts from, which make bench passes back in BENCH_COMMIT.
+# instruction counts side by side per benchmark, and the fault target
+# judged once more on the decision the path benchmark traced.  With DOC
+# (make bench passes docs/benchmarks.md), the part of DOC between the
+# markers "<!-- bench-run:begin -->" and "<!-- bench-run:end -->" is
+# replaced by it, unless a benchmark left no table; the rest of DOC, the
+# reading of the figures, is left alone.  --commit prints the label of
+# the commit a run starts from, which make bench passes back in
+# BENCH_COMMIT.
 set -euo pipefail
 
 usage() {
-	sed -n 's/^# \{0,1\}//; 4,18p' "$0"
+	sed -n 's/^# \{0,1\}//; 4,20p' "$0"
 }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,6 +60,31 @@ first() {
 	local line
 	line=$("$@" 2>/dev/null | head -n 1) || true
 	echo "${line:-unknown}"
+}
+
+# exact_verdict: the fault target once more, with the decision's exact
+# length: the built-in policy's fault from the bpf benchmark (-icount,
+# an average over many faults) and what the path benchmark traced a BPF
+# decision to add.  Nothing when either is missing.
+exact_verdict() {
+	local f= d=
+	[ -f "$out/bench-icount/bpf.out" ] && [ -f "$out/bench-wall/path.out" ] ||
+		return 0
+	f=$(awk -F'|' '/^\| Guest instructions per fault: built-in/ {
+		gsub(/ /, "", $3); print $3 }' "$out/bench-icount/bpf.out")
+	d=$(awk -F'|' '/^\| \*\*BPF over the built-in policy\*\*/ {
+		gsub(/[ *]/, "", $4); print $4 }' "$out/bench-wall/path.out")
+	case "$f,$d" in
+	,* | *, | *[!0-9,]*) return 0 ;;
+	esac
+	echo
+	awk -v f="$f" -v d="$d" 'BEGIN {
+		r = f / (f + d)
+		printf "Faults, with the traced decision: a built-in fault" \
+			" of %d guest instructions (bpf, -icount) and %d more" \
+			" for a BPF decision (path) keep %.4f of the" \
+			" throughput (>= 0.97): %s\n", f, d, r,
+			(r >= 0.97 ? "PASS" : "FAIL") }'
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -107,8 +134,10 @@ missing=
 				     { print; pt = t }'
 		done
 	done
+	exact_verdict
 } >"$report"
 echo "bench-report: $report"
+exact_verdict
 
 [ -n "$doc" ] || exit 0
 # A run that lost a benchmark's tables does not replace the last whole one.

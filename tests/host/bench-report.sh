@@ -70,7 +70,27 @@ BENCHES="bpf path" "$report" "$tmp/out" >"$tmp/log" 2>&1 &&
 	! grep -q '^### path, wall' "$tmp/out/benchmarks-run.md" &&
 	grep -q '| trampoline | 29 |' "$tmp/out/benchmarks-run.md"
 tap $? "the traced benchmark's table is headed as what it is"
+
+# With both the -icount fault and the traced decision, the fault target
+# is judged again on the exact decision.
+printf '| Guest instructions per fault: built-in / BPF | 3800 | 3910 | | |\n' \
+	>>"$tmp/out/bench-icount/bpf.out"
+printf '| **BPF over the built-in policy** | | **116** |\n' \
+	>>"$tmp/out/bench-wall/path.out"
+BENCHES="bpf path" "$report" "$tmp/out" >"$tmp/log" 2>&1 &&
+	grep -q 'Faults, with the traced decision: .* 3800 .* 116 more .* keep 0.9704 .*: PASS$' \
+		"$tmp/out/benchmarks-run.md" &&
+	grep -q 'keep 0.9704 .*: PASS$' "$tmp/log"
+tap $? "the fault target judged on the traced decision: met, in the report and on stdout"
+printf '| **BPF over the built-in policy** | | **130** |\n' \
+	>"$tmp/out/bench-wall/path.out"
+BENCHES="bpf path" "$report" "$tmp/out" >"$tmp/log" 2>&1 &&
+	grep -q 'keep 0.9669 .*: FAIL$' "$tmp/out/benchmarks-run.md"
+tap $? "the same, missed"
 rm "$tmp/out/bench-wall/path.out"
+BENCHES="bpf" "$report" "$tmp/out" >"$tmp/log" 2>&1 &&
+	! grep -q 'traced decision' "$tmp/out/benchmarks-run.md"
+tap $? "no such verdict without the path benchmark"
 
 for bad in 'no markers' \
 	'<!-- bench-run:begin -->\nno end\n' \
