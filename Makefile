@@ -449,12 +449,13 @@ $(OUT)/bpf $(OUT)/loader $(OUT)/tests $(OUT)/tests/selftests \
 # order, as check does; those that run a kernel (bench, baseline, vmtest)
 # bring it and the programs up to date first rather than use what an
 # earlier build left.
+
 # The kernel, then the programs built against its BTF, each brought up
-# to date by a sub-make of its own: the start of every target that runs
-# the kernel.
+# to date by a sub-make of its own (the "+": make cannot see $(MAKE) in
+# a variable, and would not hand the sub-make its jobs otherwise).
 define kernel_then_progs
-	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)$(MAKE) --no-print-directory progs
+	$(Q)+$(MAKE) --no-print-directory kernel
+	$(Q)+$(MAKE) --no-print-directory progs
 endef
 
 checkpatch: deps

@@ -65,19 +65,20 @@ first() {
 # exact_verdict: the fault target once more, with the decision's exact
 # length: the built-in policy's fault from the bpf benchmark (-icount,
 # an average over many faults) and what the path benchmark traced a BPF
-# decision to add.  Nothing when either is missing.
+# decision to add, both of this run.  Nothing unless both ran.
 exact_verdict() {
 	local f= d=
-	[ -f "$out/bench-icount/bpf.out" ] && [ -f "$out/bench-wall/path.out" ] ||
-		return 0
+	local icount=$out/bench-icount/bpf.out path=$out/bench-wall/path.out
+	case " ${BENCHES:-} " in *" bpf "*) ;; *) return 0 ;; esac
+	case " ${BENCHES:-} " in *" path "*) ;; *) return 0 ;; esac
+	[ -f "$icount" ] && [ -f "$path" ] || return 0
 	f=$(awk -F'|' '/^\| Guest instructions per fault: built-in/ {
-		gsub(/ /, "", $3); print $3 }' "$out/bench-icount/bpf.out")
+		gsub(/ /, "", $3); print $3 }' "$icount")
 	d=$(awk -F'|' '/^\| \*\*BPF over the built-in policy\*\*/ {
-		gsub(/[ *]/, "", $4); print $4 }' "$out/bench-wall/path.out")
+		gsub(/[ *]/, "", $4); print $4 }' "$path")
 	case "$f,$d" in
 	,* | *, | *[!0-9,]*) return 0 ;;
 	esac
-	echo
 	awk -v f="$f" -v d="$d" 'BEGIN {
 		r = f / (f + d)
 		printf "Faults, with the traced decision: a built-in fault" \
@@ -93,6 +94,7 @@ mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 commit=${BENCH_COMMIT:-$(commit_label)}
 patches=$(grep -c '\.patch$' "$here/kernel-patch/series")
 base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
+exact=$(exact_verdict)
 tcg="one thread"
 [ "${NP_TCG:-}" = multi ] && tcg="multi-threaded"
 missing=
@@ -134,12 +136,20 @@ missing=
 				     { print; pt = t }'
 		done
 	done
-	exact_verdict
+	if [ -n "$exact" ]; then
+		echo
+		echo "### The fault target, on the traced decision"
+		echo
+		echo "$exact"
+	fi
 } >"$report"
 echo "bench-report: $report"
-exact_verdict
+[ -z "$exact" ] || echo "$exact"
 
-[ -n "$doc" ] || exit 0
+# A missed target fails the run, after the report is written.
+missed=0
+case "$exact" in *": FAIL") missed=1 ;; esac
+[ -n "$doc" ] || exit $missed
 # A run that lost a benchmark's tables does not replace the last whole one.
 if [ -n "$missing" ]; then
 	echo "bench-report: no table from$missing: $doc left as it was" >&2
@@ -156,3 +166,4 @@ awk -v report="$report" '
 	!skip' "$doc" >"$tmp"
 cat "$tmp" >"$doc"
 echo "bench-report: the run is in $doc"
+exit $missed

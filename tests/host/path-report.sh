@@ -18,8 +18,13 @@ TAP_LOGS="$tmp/log"
 cat >"$tmp/k.c" <<'EOF'
 asm(".text\n.globl _text\n_text:\n\tnop\n");
 volatile int sink;
+__attribute__((noinline)) void __rcu_read_lock(void)
+{
+	sink += 2;
+}
 static inline __attribute__((always_inline)) int np_policy(int n)
 {
+	__rcu_read_lock();
 	return sink * n + 7;
 }
 static inline __attribute__((always_inline)) int np_verdict(int v)
@@ -28,8 +33,10 @@ static inline __attribute__((always_inline)) int np_verdict(int v)
 }
 __attribute__((noinline)) int node_private_admit(int n)
 {
-	int f = np_policy(n);
+	int f;
 
+	__rcu_read_lock();
+	f = np_policy(n);
 	sink = f;
 	return np_verdict(sink);
 }
@@ -51,14 +58,23 @@ EOF
 gcc -O2 -g -no-pie -o "$tmp/vmlinux" "$tmp/k.c" 2>"$tmp/log"
 tap $? "the made-up kernel builds" || { tap_end; exit; }
 
-# insns FUNC: the addresses of FUNC's instructions, moved by 0x1000000.
+# insns FUNC: the addresses of FUNC's instructions, moved by 0x1000000,
+# each call of __rcu_read_lock followed by that function's: the path a
+# CPU takes through FUNC (the made-up functions have no branch).
 insns() {
-	objdump -d --no-show-raw-insn "$tmp/vmlinux" |
-		awk -v f="<$1>:" '$2 == f { on = 1; next }
-			on && NF == 0 { exit }
-			on { sub(":", "", $1); print $1 }' |
-		while read -r a; do printf '%x\n' $((0x$a + 0x1000000)); done
+	awk -v f="<$1>:" '$1 == f { print $2;
+		if ($0 ~ /call.*<__rcu_read_lock>/) print "RCU" }' "$tmp/dis" |
+		while read -r a; do
+			if [ "$a" = RCU ]; then
+				insns __rcu_read_lock
+			else
+				printf '%x\n' $((0x$a + 0x1000000))
+			fi
+		done
 }
+objdump -d --no-show-raw-insn "$tmp/vmlinux" |
+	awk '/^[0-9a-f]+ <.*>:$/ { f = $2; next }
+		/^ +[0-9a-f]+:/ { sub(":", "", $1); print f, $0 }' >"$tmp/dis"
 nm "$tmp/vmlinux" | awk '$2 ~ /^[tTwW]$/' |
 	while read -r a t s; do
 		printf '%x %s %s\n' $((0x$a + 0x1000000)) "$t" "$s"
@@ -69,10 +85,11 @@ printf 'ffffffffc0001000 t bpf_prog_0123456789abcdef_isolate_admit\t[bpf]\n' \
 admit=$(insns node_private_admit | tr '\n' ' ')
 enter=$(insns __bpf_prog_enter | tr '\n' ' ')
 md=$(insns migrate_disable | tr '\n' ' ')
+nr=$(insns __rcu_read_lock | wc -l)
 na=$(echo $admit | wc -w)
 ne=$(echo $enter $md | wc -w)
-[ "$na" -gt 3 ] && [ "$ne" -gt 3 ]
-tap $? "the made-up functions have instructions ($na, $ne)"
+[ "$na" -gt $((2 * nr + 3)) ] && [ "$ne" -gt 3 ] && [ "$nr" -gt 1 ]
+tap $? "the made-up functions have instructions ($na, $ne, $nr)"
 
 # A built-in decision: node_private_admit() alone; a BPF one: 4 of the
 # trampoline, then __bpf_prog_enter() with migrate_disable(), 2 of the
@@ -99,8 +116,12 @@ tap $? "the trampoline's instructions on both sides of the calls it makes"
 echo "$(row '__bpf_prog_enter (RCU read lock, migrate_disable, run context)')" |
 	grep -q "|  | $ne |\$"
 tap $? "a call out of the trampoline counts its callees as its own"
-grep -q "np_policy" "$tmp/table" && grep -q "np_verdict" "$tmp/table"
-tap $? "instructions of functions inlined in node_private_admit are named by them"
+grep -q "np_verdict" "$tmp/table" &&
+	[ "$(row 'policy and flags in force (np_policy)' | cut -d'|' -f3)" \
+		-gt "$nr" ]
+tap $? "instructions inlined in node_private_admit are named by their function"
+[ "$(row 'RCU read section of the dispatch' | cut -d'|' -f3)" = " $nr " ]
+tap $? "an out-of-line call counts to its call site: the dispatch's, np_policy's"
 tot_b=$(grep -F '**a decision, in all**' "$tmp/table" | cut -d'|' -f3 | tr -d ' *')
 tot_p=$(grep -F '**a decision, in all**' "$tmp/table" | cut -d'|' -f4 | tr -d ' *')
 add=$(grep -F '**BPF over the built-in policy**' "$tmp/table" | cut -d'|' -f4 | tr -d ' *')

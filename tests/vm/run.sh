@@ -283,33 +283,37 @@ run_one() {
 	echo $? >"$dir/vng-rc"
 }
 
-# trace_bench_start DIR: gdb, beside the guest about to boot, waits for it
-# to say what to trace and steps through it (bench/path-trace.py); QEMU
-# opens its gdb stub on a socket in a directory of the host's own.
+# trace_bench_start DIR: gdb, beside the guest about to boot, waits for
+# it to say what to trace and steps through it (bench/path-trace.py).
+# QEMU opens its gdb stub on a socket in a directory of the host's own,
+# which also keeps gdb's log (run_one empties DIR); both go at exit.
 trace_bench_start() {
-	if ! command -v gdb >/dev/null || ! command -v addr2line >/dev/null; then
-		echo "run.sh: gdb and addr2line are needed to trace (make deps)" >&2
+	if ! command -v gdb >/dev/null || ! command -v addr2line >/dev/null
+	then
+		echo "run.sh: tracing needs gdb and addr2line (make deps)" >&2
 		return 1
 	fi
 	if [ ! -f "$kbuild/vmlinux" ]; then
-		echo "run.sh: no vmlinux beside $kernel to name what is traced" >&2
+		echo "run.sh: no vmlinux beside $kernel to name what" \
+			"is traced" >&2
 		return 1
 	fi
-	trace_sock=$(mktemp -d)/gdb
-	tcg_opts="$tcg_opts -gdb unix:$trace_sock,server=on,wait=off"
-	NP_TRACE_SOCK=$trace_sock NP_TRACE_DIR=$1 \
+	trace_tmp=$(mktemp -d)
+	tcg_opts="$tcg_opts -gdb unix:$trace_tmp/gdb,server=on,wait=off"
+	NP_TRACE_SOCK=$trace_tmp/gdb NP_TRACE_DIR=$1 NP_SLOW=$slow \
 		timeout -k 10 $((900 * slow)) gdb -batch -nx \
-		-x "$here/bench/path-trace.py" >"$(dirname "$trace_sock")/log" 2>&1 &
+		-x "$here/bench/path-trace.py" >"$trace_tmp/log" 2>&1 &
 	trace_pid=$!
+	# timeout runs in a process group of its own: a signal to run.sh
+	# does not reach it.
+	trap 'kill "$trace_pid" 2>/dev/null; rm -rf "$trace_tmp"' EXIT
 }
 
 # trace_bench_end DIR: the tracer's verdict, then the table it leads to.
 trace_bench_end() {
 	local rc=0
 	wait "$trace_pid" || rc=$?
-	# run_one emptied DIR after the tracer started: its log is kept aside.
-	cp "$(dirname "$trace_sock")/log" "$1/trace.log"
-	rm -rf "$(dirname "$trace_sock")"
+	cp "$trace_tmp/log" "$1/trace.log"
 	if [ $rc != 0 ]; then
 		echo "bench: the tracer failed (exit $rc):" \
 			"$(tail -n 1 "$1/trace.log")" >&2
@@ -333,25 +337,23 @@ if [ -n "$bench" ]; then
 	dir=$out/bench-$bench
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	if [ -n "$trace" ]; then
-		# The host single-steps the guest through QEMU's gdb stub
-		# (see bench/path.sh): its own thread would not step alone.
-		trace_bench_start "$dir" || exit 1
-	fi
+	# The host single-steps the guest through QEMU's gdb stub.
+	[ -n "$trace" ] && { trace_bench_start "$dir" || exit 1; }
 	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
 	run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" "$device"
 	cat "$dir/output" 2>/dev/null
-	if [ -n "$trace" ]; then
-		trace_bench_end "$dir" || exit 1
-	fi
+	rc=0
+	[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ] || rc=1
 	bad=$(grep -hE "$BAD_LOG" "$dir/dmesg" 2>/dev/null |
 		grep -vE "$EXPECTED_LOG" | head -n 1)
 	if [ -n "$bad" ]; then
 		echo "bench: kernel log: $bad" >&2
-		exit 1
+		rc=1
 	fi
-	[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ]
-	exit
+	if [ -n "$trace" ]; then
+		trace_bench_end "$dir" || rc=1
+	fi
+	exit $rc
 fi
 
 # demo_part NAME TIMEOUT DIR DEVICE WHAT: one part of the demo, in a VM

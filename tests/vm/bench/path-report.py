@@ -27,8 +27,9 @@ import sys
 TRACED = "node_private_admit"
 
 # Pieces of a decision: the first pattern that matches a function's name
-# gives its label; a pattern ending in "*" matches a prefix.
-LABELS = [
+# gives its label; a pattern ending in "*" matches a prefix.  Kernel text
+# and JIT images (kallsyms module "bpf") have labels of their own.
+KERNEL_LABELS = [
     (("np_policy",), "policy and flags in force (np_policy)"),
     (("np_call_begin", "np_call_end"),
      "recursion guard, kfunc context (np_call_begin/np_call_end)"),
@@ -38,18 +39,21 @@ LABELS = [
     (("rcu_read_lock", "rcu_read_unlock", "__rcu_read_lock",
       "__rcu_read_unlock"), "RCU read section of the dispatch"),
     (("__x86_indirect_thunk_*",), "indirect call: retpoline thunk"),
-    (("bpf__*", "bpf_trampoline_*"), "struct_ops trampoline (JIT)"),
     (("__bpf_prog_enter*",),
      "__bpf_prog_enter (RCU read lock, migrate_disable, run context)"),
     (("__bpf_prog_exit*",),
      "__bpf_prog_exit (run context, stats, migrate_enable, RCU)"),
-    (("bpf_prog_*",), "the BPF program (bpf/isolate's admit)"),
     ((TRACED,), "node_private_admit: entry, flag test, return"),
 ]
+JIT_LABELS = [
+    (("bpf__*", "bpf_trampoline_*"), "struct_ops trampoline (JIT)"),
+    (("bpf_prog_*",), "the BPF program (bpf/isolate's admit)"),
+]
+TRAMPOLINE, PROGRAM = (text for _, text in JIT_LABELS)
 
 
-def label(name):
-    for patterns, text in LABELS:
+def label(name, jit=False):
+    for patterns, text in JIT_LABELS if jit else KERNEL_LABELS:
         for p in patterns:
             if name == p or (p.endswith("*") and name.startswith(p[:-1])):
                 return text
@@ -110,10 +114,12 @@ def inlined_in_traced(vmlinux, offset, pcs):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
-        sys.stdout.write(__doc__.split("\n\n")[1] + "\n")
-        sys.exit(0 if len(sys.argv) > 1 and
-                 sys.argv[1] in ("-h", "--help") else 2)
+    if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help"):
+        sys.stdout.write(__doc__ + "\n")
+        sys.exit(0)
+    if len(sys.argv) != 3:
+        sys.stderr.write("usage: path-report.py DIR VMLINUX\n")
+        sys.exit(2)
     d, vmlinux = sys.argv[1], sys.argv[2]
     for f in (d + "/kallsyms", d + "/trace", vmlinux):
         if not os.path.isfile(f):
@@ -147,32 +153,35 @@ def main():
 
     def pieces(pcs):
         """Instructions per piece, in order of first appearance."""
-        counts, call = {}, None
+        counts, call, site = {}, None, None
         for pc in pcs:
             name, mod = symbol(syms, addrs, pc)
             if name == TRACED:
-                piece, call = inl[pc], None
+                key, call, site = label(inl[pc]), None, inl[pc]
             elif mod == "bpf":
-                piece, call = name, None
+                key, call, site = label(name, jit=True), None, None
             else:
-                # A call out of the traced function or a trampoline:
-                # its callees count as its own.
+                # A call out of the traced function counts, callees
+                # included, to the function inlined there that made it
+                # (np_policy's own RCU section is np_policy's); made by
+                # the traced function itself or by a trampoline, to the
+                # function called.
                 if call is None:
-                    call = name
-                piece = call
-            key = label(piece)
+                    call = label(site if site not in (None, TRACED)
+                                 else name)
+                key = call
             counts[key] = counts.get(key, 0) + 1
         return counts
 
     builtin = [pieces(c) for c in calls[:pages]]
     bpf = [pieces(c) for c in calls[pages:]]
-    prog = label("bpf_prog_")
     for n, c in enumerate(builtin, 1):
-        if any(k in c for k in (prog, label("bpf__"))):
+        if PROGRAM in c or TRAMPOLINE in c:
             fail("built-in call %d ran BPF code" % n)
     for n, c in enumerate(bpf, 1):
-        if prog not in c:
-            fail("BPF call %d did not run the program" % n)
+        if PROGRAM not in c or TRAMPOLINE not in c:
+            fail("BPF call %d did not run the program through its "
+                 "trampoline" % n)
 
     def typical(runs):
         """The run with the median total; all totals."""

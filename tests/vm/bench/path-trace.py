@@ -8,8 +8,9 @@ tests/vm/bench/path.sh for the protocol.  The environment gives:
   NP_TRACE_SOCK  the Unix socket of QEMU's gdb stub
   NP_TRACE_DIR   the directory shared with the guest
 
-The guest's trace-at file gives the function's address and how many of
-its calls to trace.
+The guest's trace-at file gives the function's address, how many of its
+calls to trace, and the CPU they run on.  NP_SLOW (1) multiplies the
+time allowed for the guest to get there.
 Writes NP_TRACE_DIR/trace: one line per call, "call N PC PC ...", every
 instruction the calling vCPU ran from the function's first instruction
 to its return.  Stepping masks interrupts and timers (QEMU's default
@@ -26,17 +27,27 @@ MAX_STEPS = 20000
 
 
 def fail(msg):
+    """Give up, leaving the guest running: QEMU keeps a breakpoint, and a
+    stopped guest stays stopped, after gdb goes without detaching."""
     sys.stderr.write("path-trace: %s\n" % msg)
     sys.stderr.flush()
+    for cmd in ("delete", "detach"):
+        try:
+            gdb.execute(cmd, to_string=True)
+        except Exception:
+            pass
     os._exit(1)
 
 
 def wait_for(path, secs):
     """Wait for the guest to write @path; give up when it has ended."""
+    d = os.path.dirname(path)
     end = time.time() + secs
     while not os.path.exists(path):
-        if os.path.exists(os.path.join(os.path.dirname(path), "rc")):
-            fail("the guest ended without writing %s" % path)
+        # rc: the guest's script ended; vng-rc: the guest did.
+        for ended in ("rc", "vng-rc"):
+            if os.path.exists(os.path.join(d, ended)):
+                fail("the guest ended without writing %s" % path)
         if time.time() > end:
             fail("no %s within %d s" % (path, secs))
         time.sleep(0.2)
@@ -64,11 +75,14 @@ def trace_call():
 def main():
     sock = os.environ["NP_TRACE_SOCK"]
     out = os.environ["NP_TRACE_DIR"]
+    slow = int(os.environ.get("NP_SLOW", "1"))
+
+    # "ADDRESS CALLS CPU", written whole (renamed into place).
     at_file = os.path.join(out, "trace-at")
-    wait_for(at_file, 900)
+    wait_for(at_file, 600 * slow)
     with open(at_file) as f:
-        at, hits = f.read().split()
-    at, hits = int(at, 16), int(hits)
+        at, hits, cpu = f.read().split()
+    at, hits, cpu = int(at, 16), int(hits), int(cpu)
 
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
@@ -82,13 +96,19 @@ def main():
     open(os.path.join(out, "armed"), "w").close()
 
     with open(os.path.join(out, "trace"), "w") as f:
-        for n in range(1, hits + 1):
+        n = 0
+        while n < hits:
             try:
                 gdb.execute("continue", to_string=True)
             except gdb.error as e:
-                fail("call %d never came (%s)" % (n, e))
+                fail("call %d never came (%s)" % (n + 1, e))
             if reg("rip") != at:
                 fail("stopped at 0x%x, not at the breakpoint" % reg("rip"))
+            # gdb numbers QEMU's vCPUs from 1.  A call on another CPU
+            # than the faulting task's is not one of its decisions.
+            if gdb.selected_thread().num != cpu + 1:
+                continue
+            n += 1
             pcs = trace_call()
             f.write("call %d %s\n" % (n, " ".join("%x" % p for p in pcs)))
             f.flush()
@@ -98,6 +118,6 @@ def main():
 
 try:
     main()
-except gdb.error as e:
-    fail(str(e))
+except Exception as e:  # gdb.error, or a malformed trace-at
+    fail("%s: %s" % (type(e).__name__, e))
 os._exit(0)

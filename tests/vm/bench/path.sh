@@ -9,8 +9,8 @@
 # bench with a "trace:" header).  Protocol, through this test's output
 # directory, which host and guest share:
 #  - the guest writes trace-at: the address of the function to trace
-#    (node_private_admit, which every admission decision runs) and how
-#    many calls to trace;
+#    (node_private_admit, which every admission decision runs), how
+#    many calls to trace and the CPU they run on;
 #  - the host attaches (the guest stops), sets a breakpoint there, writes
 #    armed and lets the guest go on;
 #  - the guest makes TRACE_PAGES faults on the private node under the
@@ -22,10 +22,13 @@
 #    it) for the host to name each instruction, and the host prints the
 #    table (tests/vm/bench/path-report.py).
 # While QEMU single-steps it masks interrupts and timers, so a trace is
-# the decision's own path and nothing else: the same count every time.
+# the decision's own path and nothing else: a path taken again counts the
+# same (the report gives every call's total).
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 TRACE_PAGES=3
+# The faults run there; the host traces the calls on that CPU only.
+TRACE_CPU=1
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 # BPF programs and trampolines in kallsyms, to name their instructions.
 echo 1 >/proc/sys/net/core/bpf_jit_kallsyms || exit 1
@@ -35,22 +38,25 @@ at=$(awk '$3 == "node_private_admit" { print $1; exit }' /proc/kallsyms)
 	echo "path: node_private_admit not in /proc/kallsyms" >&2
 	exit 1
 }
-echo "$at $((2 * TRACE_PAGES))" >"$NP_OUT/trace-at"
+# Whole or not at all: the host reads it as soon as it is there.
+echo "$at $((2 * TRACE_PAGES)) $TRACE_CPU" >"$NP_OUT/trace-at.tmp" &&
+	mv "$NP_OUT/trace-at.tmp" "$NP_OUT/trace-at" || exit 1
 sync
 echo "# waiting for the host to set its breakpoint" >&2
-for _ in $(seq 600); do
+for _ in $(seq $((600 * NP_SLOW))); do
 	[ -f "$NP_OUT/armed" ] && break
 	sleep 0.2
 done
 [ -f "$NP_OUT/armed" ] || {
-	echo "path: the host did not attach within 120 s" >&2
+	echo "path: the host did not attach within $((120 * NP_SLOW)) s" >&2
 	exit 1
 }
 
-# faults MODE: TRACE_PAGES decisions, pinned to CPU 1 as the other benches.
+# faults MODE: TRACE_PAGES decisions on TRACE_CPU.
 faults() {
 	local out
-	out=$(taskset -c 1 "$NP_BIN/npops" pages "$N" $TRACE_PAGES) || return 1
+	out=$(taskset -c $TRACE_CPU "$NP_BIN/npops" pages "$N" $TRACE_PAGES) ||
+		return 1
 	[ "$(kv on_node "$out")" = $TRACE_PAGES ] || {
 		echo "path: $1 faults did not land on node $N: $out" >&2
 		return 1
