@@ -97,6 +97,7 @@ tap $? "the made-up functions have instructions ($na, $ne, $nr)"
 tramp="ffffffffc0000000 ffffffffc0000004 ffffffffc0000008 ffffffffc000000c"
 prog="ffffffffc0001000 ffffffffc0001004"
 bpf="$admit $tramp $enter $md ffffffffc0000010 $prog ffffffffc0000014"
+nb=$(echo $bpf | wc -w)
 {
 	for i in 1 2 3; do echo "call $i $admit"; done
 	for i in 4 5 6; do echo "call $i $bpf"; done
@@ -129,6 +130,32 @@ add=$(grep -F '**BPF over the built-in policy**' "$tmp/table" | cut -d'|' -f4 | 
 	[ "$add" = $((tot_p - tot_b)) ]
 tap $? "totals: every instruction once ($tot_b, $tot_p, +$add)"
 TAP_LOGS="$tmp/log"
+
+# With the whole fault after each traced decision: the fault's total, its
+# decision and the rest, and whether the rest differs between policies.
+site=ffffffff81000000 ret=ffffffff81000005 after=ffffffff81000010
+{
+	echo "call 1 $admit"
+	echo "fault 1 $site $admit $ret $after"
+	echo "call 2 $bpf"
+	echo "fault 2 $site $bpf $ret $after"
+} >"$tmp/trace"
+"$report" "$tmp" "$tmp/vmlinux" >"$tmp/table" 2>"$tmp/log" &&
+	grep -qF "| the fault, in all | $((na + 3)) | $((nb + 3)) |" "$tmp/table" &&
+	grep -qF "| its admission decision | $na | $nb |" "$tmp/table" &&
+	grep -qF "| the rest of the fault | 3 | 3 |" "$tmp/table" &&
+	grep -q "^Outside the decision the faults ran as many instructions" \
+		"$tmp/table"
+tap $? "a whole fault: its decision found in it, the rest compared"
+sed -i "4s/ $after\$/ $after $after/" "$tmp/trace"
+"$report" "$tmp" "$tmp/vmlinux" >"$tmp/table" 2>"$tmp/log" &&
+	grep -q "^Outside the decision the faults differ by 1 instructions" \
+		"$tmp/table"
+tap $? "a fault longer outside its decision is reported so"
+sed -i "2s/.*/fault 1 $site $after/" "$tmp/trace"
+! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q 'a traced fault made 0 decisions, not one' "$tmp/log"
+tap $? "a traced fault without the decision is refused"
 
 # Traces the benchmark could not have made are refused.
 sed -i "1s/\$/ ffffffffc0001000/" "$tmp/trace"

@@ -114,4 +114,6 @@ print(f"{len(rows)} figures from {len({r[0] for r in rows})} boot(s) of each ker
 if icount:
     print("Tax target (>= 0.995 of unpatched): " +
           ("met" if not missed else "missed: " + ", ".join(missed)))
+# A missed target (judged under -icount) fails the run, after the table.
+sys.exit(1 if icount and missed else 0)
 PY

@@ -138,13 +138,17 @@ def main():
         fail("no _text in %s" % vmlinux)
     offset = text[0] - vtext[0]
 
-    calls = []
+    calls, faults = [], []
     with open(d + "/trace") as f:
         for line in f:
             parts = line.split()
-            calls.append([int(p, 16) for p in parts[2:]])
+            if parts and parts[0] in ("call", "fault"):
+                (calls if parts[0] == "call" else faults).append(
+                    [int(p, 16) for p in parts[2:]])
     if not calls or len(calls) % 2:
         fail("%d calls traced: not two equal halves" % len(calls))
+    if faults and len(faults) != len(calls):
+        fail("%d calls but %d faults traced" % (len(calls), len(faults)))
     pages = len(calls) // 2
 
     in_traced = sorted({pc for c in calls for pc in c
@@ -202,11 +206,56 @@ def main():
     print("| **BPF over the built-in policy** | | **%d** |"
           % (sum(p.values()) - sum(b.values())))
     print()
+    print()
     print("Traced by single-stepping node_private_admit() through QEMU's "
-          "gdb stub, interrupts masked: %d faults under each policy, "
+          "gdb stub, interrupts masked: %d decisions under each policy, "
           "totals %s (built-in) and %s (BPF); the table itemises the call "
           "with the median total of each."
           % (pages, ", ".join(map(str, btot)), ", ".join(map(str, ptot))))
+    if faults:
+        whole_faults(faults, calls[0][0], pages)
+
+
+def decision_in(fault, at):
+    """Instructions of @fault inside its one call of the traced function
+    at @at (called directly: it returns 5 bytes past the call)."""
+    starts = [i for i, pc in enumerate(fault) if pc == at]
+    if len(starts) != 1 or starts[0] == 0:
+        fail("a traced fault made %d decisions, not one" % len(starts))
+    i = starts[0]
+    ret = fault[i - 1] + 5
+    for j in range(i + 1, len(fault)):
+        if fault[j] == ret:
+            return j - i
+    fail("the decision in a traced fault did not return")
+
+
+def whole_faults(faults, at, pages):
+    """The whole faults that followed the traced decisions."""
+    rows = []
+    for mode in (faults[:pages], faults[pages:]):
+        total = [len(f) for f in mode]
+        dec = [decision_in(f, at) for f in mode]
+        rows.append((total, dec, [t - d for t, d in zip(total, dec)]))
+    fmt = lambda v: ", ".join(map(str, v))
+    print()
+    print("| a whole page fault (guest instructions, from the exception to "
+          "the return to user mode) | built-in policy | bpf/isolate |")
+    print("|---|---|---|")
+    for k, text in enumerate(("the fault, in all",
+                              "its admission decision",
+                              "the rest of the fault")):
+        print("| %s | %s | %s |" % (text, fmt(rows[0][k]), fmt(rows[1][k])))
+    rest_b, rest_p = rows[0][2], rows[1][2]
+    print()
+    if rest_b == rest_p:
+        print("Outside the decision the faults ran as many instructions "
+              "under both policies: BPF adds its decision, and nothing "
+              "else, to a fault.")
+    else:
+        print("Outside the decision the faults differ by %s instructions "
+              "(BPF against the built-in policy, fault by fault)."
+              % fmt([p - b for b, p in zip(rest_b, rest_p)]))
 
 
 if __name__ == "__main__":

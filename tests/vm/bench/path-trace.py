@@ -9,12 +9,16 @@ tests/vm/bench/path.sh for the protocol.  The environment gives:
   NP_TRACE_DIR   the directory shared with the guest
 
 The guest's trace-at file gives the function's address, how many of its
-calls to trace, and the CPU they run on.  NP_SLOW (1) multiplies the
-time allowed for the guest to get there.
-Writes NP_TRACE_DIR/trace: one line per call, "call N PC PC ...", every
+calls to trace, the CPU they run on and the address of the page fault
+exception's entry.  NP_SLOW (1) multiplies the time allowed for the
+guest to get there.
+
+Writes NP_TRACE_DIR/trace: per call, a line "call N PC PC ...", every
 instruction the calling vCPU ran from the function's first instruction
-to its return.  Stepping masks interrupts and timers (QEMU's default
-single-step flags), so a line holds the call's own path only.
+to its return, then a line "fault N PC PC ...", every instruction of the
+next page fault on that CPU, from the exception's entry to the return
+to user mode.  Stepping masks interrupts and timers (QEMU's default
+single-step flags), so a line holds its own path only.
 """
 
 import os
@@ -24,6 +28,7 @@ import time
 import gdb
 
 MAX_STEPS = 20000
+MAX_FAULT_STEPS = 200000
 
 
 def fail(msg):
@@ -72,17 +77,36 @@ def trace_call():
     fail("no return within %d instructions" % MAX_STEPS)
 
 
+def trace_fault(pf, cpu):
+    """Step through the next page fault on @cpu, from the exception entry
+    to the return to user mode; the PCs on the way."""
+    gdb.execute("hbreak *0x%x thread %d" % (pf, cpu + 1), to_string=True)
+    bp = gdb.breakpoints()[-1]
+    gdb.execute("continue", to_string=True)
+    bp.delete()
+    if reg("rip") != pf:
+        fail("stopped at 0x%x, not at the page fault entry" % reg("rip"))
+    pcs = [reg("rip")]
+    for _ in range(MAX_FAULT_STEPS):
+        gdb.execute("stepi", to_string=True)
+        pc = reg("rip")
+        if pc < 1 << 63:
+            return pcs
+        pcs.append(pc)
+    fail("the fault did not return within %d instructions" % MAX_FAULT_STEPS)
+
+
 def main():
     sock = os.environ["NP_TRACE_SOCK"]
     out = os.environ["NP_TRACE_DIR"]
     slow = int(os.environ.get("NP_SLOW", "1"))
 
-    # "ADDRESS CALLS CPU", written whole (renamed into place).
+    # "ADDRESS CALLS CPU PF", written whole (renamed into place).
     at_file = os.path.join(out, "trace-at")
     wait_for(at_file, 600 * slow)
     with open(at_file) as f:
-        at, hits, cpu = f.read().split()
-    at, hits, cpu = int(at, 16), int(hits), int(cpu)
+        at, hits, cpu, pf = f.read().split()
+    at, hits, cpu, pf = int(at, 16), int(hits), int(cpu), int(pf, 16)
 
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
@@ -111,6 +135,9 @@ def main():
             n += 1
             pcs = trace_call()
             f.write("call %d %s\n" % (n, " ".join("%x" % p for p in pcs)))
+            # Then the task's next fault whole: the next page's.
+            pcs = trace_fault(pf, cpu)
+            f.write("fault %d %s\n" % (n, " ".join("%x" % p for p in pcs)))
             f.flush()
     gdb.execute("delete")
     gdb.execute("detach", to_string=True)

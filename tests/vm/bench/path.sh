@@ -10,14 +10,16 @@
 # directory, which host and guest share:
 #  - the guest writes trace-at: the address of the function to trace
 #    (node_private_admit, which every admission decision runs), how
-#    many calls to trace and the CPU they run on;
+#    many calls to trace, the CPU they run on and the address of the
+#    page fault's entry;
 #  - the host attaches (the guest stops), sets a breakpoint there, writes
 #    armed and lets the guest go on;
 #  - the guest makes TRACE_PAGES faults on the private node under the
 #    built-in policy, attaches bpf/isolate (the same decisions, as a BPF
-#    program) and makes TRACE_PAGES more: each fault asks the policy once,
-#    and the host steps through each call, one instruction at a time,
-#    until it returns, then detaches;
+#    program) and makes TRACE_PAGES more: each fault asks the policy
+#    once; the host steps through every other call, one instruction at
+#    a time, until it returns, and through the whole of the fault after
+#    it, then detaches;
 #  - the guest leaves kallsyms (with the BPF programs and trampolines in
 #    it) for the host to name each instruction, and the host prints the
 #    table (tests/vm/bench/path-report.py).
@@ -26,7 +28,7 @@
 # same (the report gives every call's total).
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
-TRACE_PAGES=3
+TRACE_PAGES=4
 # The faults run there; the host traces the calls on that CPU only.
 TRACE_CPU=1
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
@@ -38,8 +40,11 @@ at=$(awk '$3 == "node_private_admit" { print $1; exit }' /proc/kallsyms)
 	echo "path: node_private_admit not in /proc/kallsyms" >&2
 	exit 1
 }
-# Whole or not at all: the host reads it as soon as it is there.
-echo "$at $((2 * TRACE_PAGES)) $TRACE_CPU" >"$NP_OUT/trace-at.tmp" &&
+pf=$(awk '$3 == "asm_exc_page_fault" { print $1; exit }' /proc/kallsyms)
+[ -n "$pf" ] || { echo "path: no asm_exc_page_fault in kallsyms" >&2; exit 1; }
+# Whole or not at all: the host reads it as soon as it is there.  Every
+# other fault's decision is traced, and the fault after it whole.
+echo "$at $TRACE_PAGES $TRACE_CPU $pf" >"$NP_OUT/trace-at.tmp" &&
 	mv "$NP_OUT/trace-at.tmp" "$NP_OUT/trace-at" || exit 1
 sync
 echo "# waiting for the host to set its breakpoint" >&2
@@ -68,4 +73,4 @@ faults built-in || exit 1
 faults bpf || exit 1
 cat /proc/kallsyms >"$NP_OUT/kallsyms" || exit 1
 "$NPCTL" detach --node "$N" >/dev/null || exit 1
-echo "# decisions: $TRACE_PAGES built-in, then $TRACE_PAGES bpf/isolate"
+echo "# faults: $TRACE_PAGES built-in, then $TRACE_PAGES bpf/isolate"
