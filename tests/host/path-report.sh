@@ -149,7 +149,7 @@ site=ffffffff81000000 ret=ffffffff81000005 after=ffffffff81000010
 tap $? "a whole fault: its decision found in it, the rest compared"
 sed -i "4s/ $after\$/ $after $after/" "$tmp/trace"
 "$report" "$tmp" "$tmp/vmlinux" >"$tmp/table" 2>"$tmp/log" &&
-	grep -q "^Outside the decision the faults differ by 1 instructions" \
+	grep -q "^Outside the decision the faults ran 3 instructions under the built-in policy and 4 under BPF" \
 		"$tmp/table"
 tap $? "a fault longer outside its decision is reported so"
 sed -i "2s/.*/fault 1 $site $after/" "$tmp/trace"
@@ -158,21 +158,29 @@ sed -i "2s/.*/fault 1 $site $after/" "$tmp/trace"
 tap $? "a traced fault without the decision is refused"
 
 # Traces the benchmark could not have made are refused.
-sed -i "1s/\$/ ffffffffc0001000/" "$tmp/trace"
-! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
-	grep -q 'built-in call 1 ran BPF code' "$tmp/log"
-tap $? "a built-in decision that ran BPF code is refused"
 {
-	for i in 1 2 3; do echo "call $i $admit"; done
-	for i in 4 5 6; do echo "call $i $admit"; done
+	echo "call 1 $admit"
+	echo "call 2 $admit ffffffffc0001000"
+	echo "call 3 $bpf"
 } >"$tmp/trace"
 ! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
-	grep -q 'BPF call 1 did not run the program' "$tmp/log"
-tap $? "a BPF decision that did not run the program is refused"
-head -n 5 "$tmp/trace" >"$tmp/t5" && mv "$tmp/t5" "$tmp/trace"
+	grep -q 'call 2 ran BPF code, but not the program through its trampoline' \
+		"$tmp/log"
+tap $? "a decision that ran BPF code but not through the trampoline is refused"
+{
+	for i in 1 2 3; do echo "call $i $admit"; done
+} >"$tmp/trace"
 ! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
-	grep -q 'not two equal halves' "$tmp/log"
-tap $? "an odd number of traced calls is refused"
+	grep -q '3 built-in and 0 BPF decisions traced: both are needed' \
+		"$tmp/log"
+tap $? "a trace without a BPF decision is refused"
+{
+	echo "call 1 $bpf"
+	echo "call 2 $admit"
+} >"$tmp/trace"
+! "$report" "$tmp" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
+	grep -q 'a built-in decision traced after a BPF one' "$tmp/log"
+tap $? "a built-in decision after a BPF one is refused"
 ! "$report" "$tmp/nonexistent" "$tmp/vmlinux" >/dev/null 2>"$tmp/log" &&
 	grep -q "^path-report: no $tmp/nonexistent/kallsyms\$" "$tmp/log"
 tap $? "a missing directory is refused, named"

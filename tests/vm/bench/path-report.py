@@ -6,8 +6,9 @@ path-report.py DIR VMLINUX
 
 DIR holds what the path benchmark left: trace (path-trace.py: one line
 of PCs per call of node_private_admit()) and kallsyms (the guest's, with
-its BPF programs and trampolines).  The first half of the calls were
-decided by the built-in policy, the second half by bpf/isolate.  Each
+its BPF programs and trampolines).  The calls that ran BPF code were
+decided by bpf/isolate, the others, all before them, by the built-in
+policy; after each call, trace may hold the whole fault that made it.  Each
 instruction is named by the function it belongs to: in
 node_private_admit() itself, by the function inlined there that it comes
 from (addr2line -i on VMLINUX, the guest kernel with its debug
@@ -145,11 +146,10 @@ def main():
             if parts and parts[0] in ("call", "fault"):
                 (calls if parts[0] == "call" else faults).append(
                     [int(p, 16) for p in parts[2:]])
-    if not calls or len(calls) % 2:
-        fail("%d calls traced: not two equal halves" % len(calls))
+    if not calls:
+        fail("no call traced")
     if faults and len(faults) != len(calls):
         fail("%d calls but %d faults traced" % (len(calls), len(faults)))
-    pages = len(calls) // 2
 
     in_traced = sorted({pc for c in calls for pc in c
                         if symbol(syms, addrs, pc)[0] == TRACED})
@@ -177,15 +177,21 @@ def main():
             counts[key] = counts.get(key, 0) + 1
         return counts
 
-    builtin = [pieces(c) for c in calls[:pages]]
-    bpf = [pieces(c) for c in calls[pages:]]
-    for n, c in enumerate(builtin, 1):
-        if PROGRAM in c or TRAMPOLINE in c:
-            fail("built-in call %d ran BPF code" % n)
-    for n, c in enumerate(bpf, 1):
-        if PROGRAM not in c or TRAMPOLINE not in c:
-            fail("BPF call %d did not run the program through its "
+    # A decision is BPF's when it ran BPF code: through the trampoline
+    # into the program, or it is not one the benchmark made.
+    counted = [pieces(c) for c in calls]
+    is_bpf = [PROGRAM in c or TRAMPOLINE in c for c in counted]
+    for n, c in enumerate(counted, 1):
+        if is_bpf[n - 1] and not (PROGRAM in c and TRAMPOLINE in c):
+            fail("call %d ran BPF code, but not the program through its "
                  "trampoline" % n)
+    builtin = [c for c, b in zip(counted, is_bpf) if not b]
+    bpf = [c for c, b in zip(counted, is_bpf) if b]
+    if not builtin or not bpf:
+        fail("%d built-in and %d BPF decisions traced: both are needed"
+             % (len(builtin), len(bpf)))
+    if is_bpf != sorted(is_bpf):
+        fail("a built-in decision traced after a BPF one")
 
     def typical(runs):
         """The run with the median total; all totals."""
@@ -208,12 +214,15 @@ def main():
     print()
     print()
     print("Traced by single-stepping node_private_admit() through QEMU's "
-          "gdb stub, interrupts masked: %d decisions under each policy, "
-          "totals %s (built-in) and %s (BPF); the table itemises the call "
-          "with the median total of each."
-          % (pages, ", ".join(map(str, btot)), ", ".join(map(str, ptot))))
+          "gdb stub, interrupts masked: %d decisions under the built-in "
+          "policy and %d under BPF, totals %s and %s; the table itemises "
+          "the call with the median total of each."
+          % (len(btot), len(ptot), ", ".join(map(str, btot)),
+             ", ".join(map(str, ptot))))
     if faults:
-        whole_faults(faults, calls[0][0], pages)
+        ran_bpf = [any(symbol(syms, addrs, pc)[1] == "bpf" for pc in f)
+                   for f in faults]
+        whole_faults(faults, calls[0][0], ran_bpf)
 
 
 def decision_in(fault, at):
@@ -230,10 +239,12 @@ def decision_in(fault, at):
     fail("the decision in a traced fault did not return")
 
 
-def whole_faults(faults, at, pages):
-    """The whole faults that followed the traced decisions."""
+def whole_faults(faults, at, is_bpf):
+    """The whole faults traced after the decisions, each under the policy
+    whose decision it made (BPF when it ran BPF code)."""
     rows = []
-    for mode in (faults[:pages], faults[pages:]):
+    for bpf in (False, True):
+        mode = [f for f, b in zip(faults, is_bpf) if b == bpf]
         total = [len(f) for f in mode]
         dec = [decision_in(f, at) for f in mode]
         rows.append((total, dec, [t - d for t, d in zip(total, dec)]))
@@ -246,16 +257,16 @@ def whole_faults(faults, at, pages):
                               "its admission decision",
                               "the rest of the fault")):
         print("| %s | %s | %s |" % (text, fmt(rows[0][k]), fmt(rows[1][k])))
-    rest_b, rest_p = rows[0][2], rows[1][2]
+    rest_b, rest_p = sorted(rows[0][2]), sorted(rows[1][2])
     print()
     if rest_b == rest_p:
         print("Outside the decision the faults ran as many instructions "
               "under both policies: BPF adds its decision, and nothing "
               "else, to a fault.")
     else:
-        print("Outside the decision the faults differ by %s instructions "
-              "(BPF against the built-in policy, fault by fault)."
-              % fmt([p - b for b, p in zip(rest_b, rest_p)]))
+        print("Outside the decision the faults ran %s instructions under "
+              "the built-in policy and %s under BPF."
+              % (fmt(rest_b), fmt(rest_p)))
 
 
 if __name__ == "__main__":

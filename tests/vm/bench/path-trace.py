@@ -16,8 +16,8 @@ guest to get there.
 Writes NP_TRACE_DIR/trace: per call, a line "call N PC PC ...", every
 instruction the calling vCPU ran from the function's first instruction
 to its return, then a line "fault N PC PC ...", every instruction of the
-next page fault on that CPU, from the exception's entry to the return
-to user mode.  Stepping masks interrupts and timers (QEMU's default
+next page fault on that CPU that makes a decision, from the exception's
+entry to the return to user mode.  Stepping masks interrupts and timers (QEMU's default
 single-step flags), so a line holds its own path only.
 """
 
@@ -29,6 +29,7 @@ import gdb
 
 MAX_STEPS = 20000
 MAX_FAULT_STEPS = 200000
+MAX_OTHER_FAULTS = 50
 
 
 def fail(msg):
@@ -77,23 +78,32 @@ def trace_call():
     fail("no return within %d instructions" % MAX_STEPS)
 
 
-def trace_fault(pf, cpu):
-    """Step through the next page fault on @cpu, from the exception entry
-    to the return to user mode; the PCs on the way."""
+def trace_fault(pf, at, cpu):
+    """Step through the next page fault on @cpu that makes a decision
+    (calls @at), from the exception entry to the return to user mode; the
+    PCs on the way.  Other faults on that CPU (another task's, a kernel
+    access to user memory) are stepped through and dropped."""
     gdb.execute("hbreak *0x%x thread %d" % (pf, cpu + 1), to_string=True)
     bp = gdb.breakpoints()[-1]
-    gdb.execute("continue", to_string=True)
-    bp.delete()
-    if reg("rip") != pf:
-        fail("stopped at 0x%x, not at the page fault entry" % reg("rip"))
-    pcs = [reg("rip")]
-    for _ in range(MAX_FAULT_STEPS):
-        gdb.execute("stepi", to_string=True)
-        pc = reg("rip")
-        if pc < 1 << 63:
+    for _ in range(MAX_OTHER_FAULTS):
+        gdb.execute("continue", to_string=True)
+        if reg("rip") != pf:
+            fail("stopped at 0x%x, not at the page fault entry"
+                 % reg("rip"))
+        pcs = [reg("rip")]
+        for _ in range(MAX_FAULT_STEPS):
+            gdb.execute("stepi", to_string=True)
+            pc = reg("rip")
+            if pc < 1 << 63:
+                break
+            pcs.append(pc)
+        else:
+            fail("a fault did not return within %d instructions"
+                 % MAX_FAULT_STEPS)
+        if at in pcs:
+            bp.delete()
             return pcs
-        pcs.append(pc)
-    fail("the fault did not return within %d instructions" % MAX_FAULT_STEPS)
+    fail("%d faults without a decision" % MAX_OTHER_FAULTS)
 
 
 def main():
@@ -136,7 +146,7 @@ def main():
             pcs = trace_call()
             f.write("call %d %s\n" % (n, " ".join("%x" % p for p in pcs)))
             # Then the task's next fault whole: the next page's.
-            pcs = trace_fault(pf, cpu)
+            pcs = trace_fault(pf, at, cpu)
             f.write("fault %d %s\n" % (n, " ".join("%x" % p for p in pcs)))
             f.flush()
     gdb.execute("delete")
