@@ -144,7 +144,7 @@ site=ffffffff81000000 ret=ffffffff81000005 after=ffffffff81000010
 	grep -qF "| the fault, in all | $((na + 3)) | $((nb + 3)) |" "$tmp/table" &&
 	grep -qF "| its admission decision | $na | $nb |" "$tmp/table" &&
 	grep -qF "| the rest of the fault | 3 | 3 |" "$tmp/table" &&
-	grep -q "^Outside the decision the faults ran as many instructions" \
+	grep -q "^Outside the decision the faults traced ran as many instructions" \
 		"$tmp/table"
 tap $? "a whole fault: its decision found in it, the rest compared"
 sed -i "4s/ $after\$/ $after $after/" "$tmp/trace"

@@ -4,19 +4,20 @@
 
 path-report.py DIR VMLINUX
 
-DIR holds what the path benchmark left: trace (path-trace.py: one line
-of PCs per call of node_private_admit()) and kallsyms (the guest's, with
-its BPF programs and trampolines).  The calls that ran BPF code were
+DIR holds what the path benchmark left: trace (path-trace.py: a line
+of PCs per call of node_private_admit(), each maybe followed by one of
+the whole fault that made the next decision) and kallsyms (the guest's,
+with its BPF programs and trampolines).  The calls that ran BPF code were
 decided by bpf/isolate, the others, all before them, by the built-in
-policy; after each call, trace may hold the whole fault that made it.  Each
-instruction is named by the function it belongs to: in
+policy.  Each instruction is named by the function it belongs to: in
 node_private_admit() itself, by the function inlined there that it comes
 from (addr2line -i on VMLINUX, the guest kernel with its debug
 information); in a function node_private_admit() or a BPF trampoline
 calls, by that function, callees included.  Prints a markdown table of
-instructions per piece, built-in against BPF, and fails if the traces
-are not what the benchmark made (a built-in call that ran BPF code, a
-BPF call that did not run bpf/isolate's program).
+instructions per piece, built-in against BPF, then one of the whole
+faults, and fails if the traces are not what the benchmark made (BPF
+code run outside the program's trampoline, a policy missing, a
+built-in decision after a BPF one, a fault without one decision).
 """
 
 import bisect
@@ -212,7 +213,6 @@ def main():
     print("| **BPF over the built-in policy** | | **%d** |"
           % (sum(p.values()) - sum(b.values())))
     print()
-    print()
     print("Traced by single-stepping node_private_admit() through QEMU's "
           "gdb stub, interrupts masked: %d decisions under the built-in "
           "policy and %d under BPF, totals %s and %s; the table itemises "
@@ -260,9 +260,8 @@ def whole_faults(faults, at, is_bpf):
     rest_b, rest_p = sorted(rows[0][2]), sorted(rows[1][2])
     print()
     if rest_b == rest_p:
-        print("Outside the decision the faults ran as many instructions "
-              "under both policies: BPF adds its decision, and nothing "
-              "else, to a fault.")
+        print("Outside the decision the faults traced ran as many "
+              "instructions under both policies.")
     else:
         print("Outside the decision the faults ran %s instructions under "
               "the built-in policy and %s under BPF."

@@ -17,8 +17,8 @@ Writes NP_TRACE_DIR/trace: per call, a line "call N PC PC ...", every
 instruction the calling vCPU ran from the function's first instruction
 to its return, then a line "fault N PC PC ...", every instruction of the
 next page fault on that CPU that makes a decision, from the exception's
-entry to the return to user mode.  Stepping masks interrupts and timers (QEMU's default
-single-step flags), so a line holds its own path only.
+entry to the return to user mode.  Stepping masks interrupts and timers
+(QEMU's default single-step flags), so a line holds its own path only.
 """
 
 import os
@@ -63,19 +63,26 @@ def reg(name):
     return int(gdb.selected_frame().read_register(name)) & (2**64 - 1)
 
 
+def step_until(done, limit, what):
+    """Single-step from where the vCPU stopped until done(pc) holds of
+    the next PC; the PCs stepped through, the first one included."""
+    pcs = [reg("rip")]
+    for _ in range(limit):
+        gdb.execute("stepi", to_string=True)
+        pc = reg("rip")
+        if done(pc):
+            return pcs
+        pcs.append(pc)
+    fail("%s did not return within %d instructions" % (what, limit))
+
+
 def trace_call():
     """Step from the breakpoint to the return; the PCs on the way."""
     rsp = reg("rsp")
     ret = int.from_bytes(
         gdb.selected_inferior().read_memory(rsp, 8).tobytes(), "little")
-    pcs = [reg("rip")]
-    for _ in range(MAX_STEPS):
-        gdb.execute("stepi", to_string=True)
-        pc = reg("rip")
-        if pc == ret and reg("rsp") > rsp:
-            return pcs
-        pcs.append(pc)
-    fail("no return within %d instructions" % MAX_STEPS)
+    return step_until(lambda pc: pc == ret and reg("rsp") > rsp,
+                      MAX_STEPS, "the call")
 
 
 def trace_fault(pf, at, cpu):
@@ -90,16 +97,8 @@ def trace_fault(pf, at, cpu):
         if reg("rip") != pf:
             fail("stopped at 0x%x, not at the page fault entry"
                  % reg("rip"))
-        pcs = [reg("rip")]
-        for _ in range(MAX_FAULT_STEPS):
-            gdb.execute("stepi", to_string=True)
-            pc = reg("rip")
-            if pc < 1 << 63:
-                break
-            pcs.append(pc)
-        else:
-            fail("a fault did not return within %d instructions"
-                 % MAX_FAULT_STEPS)
+        pcs = step_until(lambda pc: pc < 1 << 63, MAX_FAULT_STEPS,
+                         "a fault")
         if at in pcs:
             bp.delete()
             return pcs
