@@ -323,8 +323,9 @@ trace_bench_end() {
 }
 
 # A benchmark (tests/vm/bench/NAME.sh) prints its table; no TAP.  Its
-# header gives timeout:, nodes: and device: as a test's does, and with
-# "trace: gdb" the host single-steps the guest (trace_bench_start).
+# header gives timeout:, nodes:, device: and cmdline: as a test's does,
+# and with "trace: gdb" the host single-steps the guest
+# (trace_bench_start).
 if [ -n "$bench" ]; then
 	if [ ! -f "$here/bench/$bench.sh" ]; then
 		echo "run.sh: no benchmark '$bench'" >&2
@@ -334,6 +335,7 @@ if [ -n "$bench" ]; then
 	device=$(sed -n 's/^# device: //p' "$here/bench/$bench.sh")
 	nodes=$(sed -n 's/^# nodes: //p' "$here/bench/$bench.sh")
 	trace=$(sed -n 's/^# trace: //p' "$here/bench/$bench.sh")
+	cmdline=$(sed -n 's/^# cmdline: //p' "$here/bench/$bench.sh")
 	dir=$out/bench-$bench
 	rm -rf "$dir"
 	mkdir -p "$dir"

@@ -3,6 +3,7 @@
 # description: a BPF admission decision, instruction by instruction
 # timeout: 600
 # trace: gdb
+# cmdline: nowatchdog
 #
 # Runs in the VM (make bench); the host single-steps the guest through
 # QEMU's gdb stub (tests/vm/bench/path-trace.py, started by run.sh for a
@@ -23,6 +24,8 @@
 #  - the guest leaves kallsyms (with the BPF programs and trampolines in
 #    it) for the host to name each instruction, and the host prints the
 #    table (tests/vm/bench/path-report.py).
+# The soft-lockup watchdog is off: a CPU stepped by the host takes no
+# interrupt for many seconds of guest time, which it would report.
 # While QEMU single-steps it masks interrupts and timers, so a trace is
 # the decision's own path and nothing else: a path taken again counts the
 # same (the report gives every call's total).
