@@ -148,10 +148,11 @@ help:
 	@echo '  posting     the three parts of the series with cover letters,'
 	@echo '              in $(OUT)/posting'
 	@echo '  baseline    the kernel selftests on the unpatched kernel (full build)'
-	@echo '  bench       benchmarks in VMs (B=bpf, path, cram, scale or tax runs one);'
+	@echo '  bench       benchmarks in VMs (B=bpf, path, profile, cram, scale or tax: one);'
 	@echo '              bpf, scale and tax run twice: wall clock, and -icount'
 	@echo '              (instructions); tax builds the unpatched kernel too;'
-	@echo '              path single-steps admission decisions (gdb)'
+	@echo '              path single-steps admission decisions (gdb); profile'
+	@echo '              counts instructions by function (-icount only)'
 	@echo '  demo        boot a VM with an emulated CRAM node run by npd (workload, swap, summary)'
 	@echo '  install     npctl, npd, the policies, the unit, man pages, bash'
 	@echo '              completion and the headers for building policies'
@@ -479,9 +480,11 @@ baseline: deps
 	$(Q)scripts/baseline.sh $(OUT)
 
 # B=name runs one benchmark of tests/vm/bench/ (or tax).
-BENCHES := $(if $(B),$(B),bpf path cram scale tax)
-# Those also run under -icount, where guest time counts instructions.
-ICOUNT_BENCHES := bpf scale tax
+BENCHES := $(if $(B),$(B),bpf path profile cram scale tax)
+# Those also run under -icount, where guest time counts instructions;
+# profile counts them by block, and only runs so.
+ICOUNT_BENCHES := bpf profile scale tax
+ICOUNT_ONLY_BENCHES := profile
 BZIMAGE_BASE := $(OUT)/kbase/arch/x86/boot/bzImage
 bench: deps
 	$(kernel_then_progs)
@@ -492,6 +495,8 @@ bench: deps
 		for mode in wall icount; do \
 		[ $$mode = wall ] || case " $(ICOUNT_BENCHES) " in \
 			*" $$b "*) ;; *) continue ;; esac; \
+		[ $$mode = icount ] || case " $(ICOUNT_ONLY_BENCHES) " in \
+			*" $$b "*) continue ;; esac; \
 		opt=; [ $$mode = icount ] && opt=--icount; \
 		mkdir -p $(OUT)/bench-$$mode; \
 		rm -f $(OUT)/bench-$$mode/$$b.out; \

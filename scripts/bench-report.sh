@@ -122,6 +122,8 @@ missing=
 			echo
 			case $b/$mode in
 			path/*) echo "### $b, single-stepped (gdb)" ;;
+			profile/*) echo "### $b, guest instructions by" \
+				"function (QEMU plugin, -icount)" ;;
 			*/wall) echo "### $b, wall clock" ;;
 			*/icount) echo "### $b, guest instructions (-icount)" ;;
 			esac

@@ -58,6 +58,7 @@ tap_lines < <(tests/host/vmlinux-h.sh "$out" 2>&1 | tee -a "$log")
 tap_lines < <(tests/host/base.sh 2>&1 | tee -a "$log")
 tap_lines < <(tests/host/bench-report.sh 2>&1 | tee -a "$log")
 tap_lines < <(tests/host/path-report.sh 2>&1 | tee -a "$log")
+tap_lines < <(tests/host/profile-report.sh 2>&1 | tee -a "$log")
 # npctl on the host (no private node here): its JSON and its errors.
 for t in tests/host/npctl-*.sh tests/host/npd-*.sh; do
 	tap_lines < <("$t" "$out" 2>&1 | tee -a "$log")

@@ -322,10 +322,44 @@ trace_bench_end() {
 	"$here/bench/path-report.py" "$1" "$kbuild/vmlinux"
 }
 
+# profile_bench_start DIR: QEMU counts the guest's instructions by block
+# (bench/tbprof.c, built here) and writes them out at each entry of
+# sysfs(2) in the guest (KASLR off: System.map gives the address).
+profile_bench_start() {
+	local mark
+	if [ $icount != 1 ]; then
+		echo "run.sh: the profile benchmark runs under --icount only:" \
+			"its interrupts must come by instruction count" >&2
+		return 1
+	fi
+	mark=$(awk '$3 == "__x64_sys_sysfs" { print $1; exit }' \
+		"$kbuild/System.map" 2>/dev/null)
+	if [ -z "$mark" ]; then
+		echo "run.sh: no __x64_sys_sysfs in $kbuild/System.map" >&2
+		return 1
+	fi
+	trace_tmp=$(mktemp -d)
+	trap 'rm -rf "$trace_tmp"' EXIT
+	if ! gcc -shared -fPIC -O2 -fvisibility=hidden -Wall -Werror \
+		-o "$trace_tmp/tbprof.so" "$here/bench/tbprof.c"; then
+		echo "run.sh: cannot build the profiling plugin" >&2
+		return 1
+	fi
+	tcg_opts="$tcg_opts -plugin $trace_tmp/tbprof.so,out=$trace_tmp/counts,mark=$mark"
+}
+
+# profile_bench_end DIR: the table of what the profile found.
+profile_bench_end() {
+	gzip -c "$trace_tmp/counts" >"$1/counts.gz" &&
+	"$here/bench/profile-report.py" "$1" "$trace_tmp/counts" \
+		"$kbuild/System.map"
+}
+
 # A benchmark (tests/vm/bench/NAME.sh) prints its table; no TAP.  Its
 # header gives timeout:, nodes:, device: and cmdline: as a test's does,
 # and with "trace: gdb" the host single-steps the guest
-# (trace_bench_start).
+# (trace_bench_start); with "trace: profile" QEMU counts its
+# instructions (profile_bench_start).
 if [ -n "$bench" ]; then
 	if [ ! -f "$here/bench/$bench.sh" ]; then
 		echo "run.sh: no benchmark '$bench'" >&2
@@ -340,7 +374,12 @@ if [ -n "$bench" ]; then
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	# The host single-steps the guest through QEMU's gdb stub.
-	[ -n "$trace" ] && { trace_bench_start "$dir" || exit 1; }
+	case $trace in
+	gdb) trace_bench_start "$dir" || exit 1 ;;
+	profile) profile_bench_start "$dir" || exit 1 ;;
+	'') ;;
+	*) echo "run.sh: $bench: unknown trace: $trace" >&2; exit 2 ;;
+	esac
 	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
 	run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" "$device"
 	cat "$dir/output" 2>/dev/null
@@ -352,9 +391,10 @@ if [ -n "$bench" ]; then
 		echo "bench: kernel log: $bad" >&2
 		rc=1
 	fi
-	if [ -n "$trace" ]; then
-		trace_bench_end "$dir" || rc=1
-	fi
+	case $trace in
+	gdb) trace_bench_end "$dir" || rc=1 ;;
+	profile) profile_bench_end "$dir" || rc=1 ;;
+	esac
 	exit $rc
 fi
 
