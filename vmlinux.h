@@ -71901,6 +71901,11 @@ struct notification {
 	struct list_head notifications;
 };
 
+struct np_call {
+	const struct node_private_ops *ops;
+	int nid;
+};
+
 struct np_stats {
 	long unsigned int items[16];
 };
