@@ -35,6 +35,7 @@ mark() {
 }
 
 : >"$NP_OUT/sections"
+: >"$NP_OUT/kallsyms-bpf"
 # One run first, not counted: it takes the node's memory from the buddy
 # allocator's large blocks for the first time, which no later run does.
 echo "# profile: a first run, not counted" >&2
@@ -54,10 +55,10 @@ for r in $(seq "$ROUNDS"); do
 	for mode in $order; do
 		if [ $mode = bpf ]; then
 			"$NPCTL" attach isolate --node "$N" >/dev/null || exit 1
-			# Its program and trampoline by name, while they exist.
-			[ -f "$NP_OUT/kallsyms-bpf" ] ||
-				grep -E '\[bpf\]' /proc/kallsyms \
-					>"$NP_OUT/kallsyms-bpf" || exit 1
+			# Its program and trampoline by name, while they
+			# exist: each attach loads them anew, elsewhere.
+			grep -E '\[bpf\]' /proc/kallsyms \
+				>>"$NP_OUT/kallsyms-bpf" || exit 1
 		fi
 		sleep 2
 		mark
