@@ -87,13 +87,14 @@ tap $? "blocks inside a function count to it, with the spread of the runs"
 tap $? "functions that do not differ are left out of the table"
 grep -q '^| every other function | 215 | 215 | +0.0 ± 0.0 |$' "$tmp/table"
 tap $? "what the table leaves out is summed"
-grep -q '^Code only a BPF decision runs, the same in every run: +32.0 per fault' \
+grep -q '^Code only a BPF decision runs, the same in every run: +32\.0 per' \
 	"$tmp/table"
 tap $? "the code only BPF runs, steady in every run, is told apart"
 grep -q 'whose count varies from run to run: -5.0 per fault (1 functions)' \
 	"$tmp/table"
 tap $? "from what varies from run to run"
-grep -q 'built-in 255, 265; BPF 283, 291; medians 260 and 287, +27\.$' "$tmp/table"
+grep -q 'built-in 255, 265; BPF 283, 291; medians 260 and 287, +27\.$' \
+	"$tmp/table"
 tap $? "every run's total is listed"
 grep -q $'^__rmqueue_pcplist\t45.00\t40.00\t-5.00\t6.40$' "$d/profile.tsv"
 tap $? "profile.tsv has every function"

@@ -345,7 +345,8 @@ profile_bench_start() {
 		echo "run.sh: cannot build the profiling plugin" >&2
 		return 1
 	fi
-	tcg_opts="$tcg_opts -plugin $trace_tmp/tbprof.so,out=$trace_tmp/counts,mark=$mark"
+	tcg_opts="$tcg_opts -plugin $trace_tmp/tbprof.so"
+	tcg_opts="$tcg_opts,out=$trace_tmp/counts,mark=$mark"
 }
 
 # profile_bench_end DIR: the table of what the profile found.

@@ -43,14 +43,16 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, udata_cb_t cb,
 				    void *data);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb,
-						 size_t idx);
+struct qemu_plugin_insn *
+qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 
 EXPORT int qemu_plugin_version = 1;
 
-/* One translation of a block: blocks are never freed, so that the
- * addresses of their counters stay valid for QEMU's inline adds. */
+/*
+ * One translation of a block: blocks are never freed, so that the
+ * addresses of their counters stay valid for QEMU's inline adds.
+ */
 struct block {
 	uint64_t vaddr;
 	uint64_t execs;
