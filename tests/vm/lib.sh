@@ -189,6 +189,27 @@ np_stat() {
 	np_sys stat | awk -v k="$1" '$1 == k { print $2 }'
 }
 
+# abba_rounds NAME ROUNDS: fails, saying why, unless ROUNDS is a positive
+# multiple of four, as rounds ordered ABBA twice are.
+abba_rounds() {
+	case $2 in
+	'' | *[!0-9]*) ;;
+	*) [ $(($2 % 4)) = 0 ] && [ "$2" -gt 0 ] && return 0 ;;
+	esac
+	echo "$1: rounds come in fours (ABBA twice), not '$2'" >&2
+	return 1
+}
+
+# abba_order ROUND: the built-in policy and BPF in the order of ROUND
+# (from 1) of rounds ABBA: over four rounds each runs as often first as
+# second, after the other policy's run.
+abba_order() {
+	case $(($1 % 4)) in
+	1 | 0) echo "builtin bpf" ;;
+	*) echo "bpf builtin" ;;
+	esac
+}
+
 # bench_fault NODE MB: fault MB under MPOL_BIND to NODE on CPU 1 (the
 # same CPU for every run: less noise under TCG); prints npops' line
 # (pages=, ns=, on_node=...), fails unless every page landed on NODE.

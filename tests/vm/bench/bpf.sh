@@ -27,10 +27,7 @@ if [ "${NP_ICOUNT:-0}" = 1 ]; then
 else
 	ROUNDS=${NP_BENCH_ROUNDS:-16}
 fi
-[ $((ROUNDS % 4)) = 0 ] && [ "$ROUNDS" -gt 0 ] || {
-	echo "bpf: rounds come in fours (ABBA twice), not $ROUNDS" >&2
-	exit 1
-}
+abba_rounds bpf "$ROUNDS" || exit 1
 MB=64
 fails=0
 
@@ -55,11 +52,7 @@ echo "# faults: $ROUNDS rounds of $MB MB, built-in and BPF, ABBA" >&2
 : >"$NP_OUT/bpf.rates"
 : >"$NP_OUT/bpf-builtin.ratios"
 for r in $(seq "$ROUNDS"); do
-	case $((r % 4)) in
-	1 | 0) order="builtin bpf" ;;
-	2 | 3) order="bpf builtin" ;;
-	esac
-	for mode in $order; do
+	for mode in $(abba_order "$r"); do
 		[ $mode = bpf ] &&
 			{ "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1; }
 		# Let what the change set going (RCU callbacks, freeing of

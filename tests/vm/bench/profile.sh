@@ -19,10 +19,7 @@
 N=$NP_NODE
 ROUNDS=${NP_BENCH_ROUNDS:-8}
 MB=64
-[ $((ROUNDS % 4)) = 0 ] && [ "$ROUNDS" -gt 0 ] || {
-	echo "profile: rounds come in fours (ABBA twice), not $ROUNDS" >&2
-	exit 1
-}
+abba_rounds profile "$ROUNDS" || exit 1
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 echo 1 >/proc/sys/net/core/bpf_jit_kallsyms || exit 1
 
@@ -48,11 +45,7 @@ bench_fault "$N" $MB >/dev/null || exit 1
 s=1
 echo "# profile: $ROUNDS rounds of $MB MB, built-in and BPF" >&2
 for r in $(seq "$ROUNDS"); do
-	case $((r % 4)) in
-	1 | 0) order="builtin bpf" ;;
-	2 | 3) order="bpf builtin" ;;
-	esac
-	for mode in $order; do
+	for mode in $(abba_order "$r"); do
 		if [ $mode = bpf ]; then
 			"$NPCTL" attach isolate --node "$N" >/dev/null || exit 1
 			# Its program and trampoline by name, while they
