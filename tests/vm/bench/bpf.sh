@@ -17,11 +17,11 @@
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-# Wall-clock rounds drift with the host; instruction counts (-icount) do
-# not, so fewer rounds do.  They still spread, by the state one run
-# leaves the page allocator's lists in for the next (the profile
-# benchmark shows it): rounds come in fours, ABBA twice, so that each
-# policy runs as often first as second.
+# Wall-clock rounds drift with the host; instruction counts (-icount)
+# only under heavy host load, so fewer rounds do.  They still spread, by
+# the state one run leaves the page allocator's lists in for the next
+# (the profile benchmark shows it): rounds come in fours, ABBA twice, so
+# that each policy runs as often first as second.
 if [ "${NP_ICOUNT:-0}" = 1 ]; then
 	ROUNDS=${NP_BENCH_ROUNDS:-8}
 else
