@@ -374,7 +374,8 @@ if [ -n "$bench" ]; then
 	dir=$out/bench-$bench
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	# The host single-steps the guest through QEMU's gdb stub.
+	# The host single-steps the guest through QEMU's gdb stub, or QEMU
+	# counts its instructions.
 	case $trace in
 	gdb) trace_bench_start "$dir" || exit 1 ;;
 	profile) profile_bench_start "$dir" || exit 1 ;;

@@ -10,7 +10,7 @@
 # by run.sh for a bench with "trace: profile") and writes the counts out
 # each time the guest enters sysfs(2), a system call nothing else makes.
 # The guest marks each run of faults on the private node, built-in
-# policy and bpf/isolate in turn, order alternating, so that the host
+# policy and bpf/isolate in rounds ordered ABBA, so that the host
 # (tests/vm/bench/profile-report.py) can tell, function by function, what
 # a BPF policy's faults run that the built-in policy's do not.  Every
 # instruction counts, on both vCPUs: interrupts, softirqs and the work of
