@@ -210,6 +210,38 @@ abba_order() {
 	esac
 }
 
+# hold_vmstat: the periodic vmstat work off until release_vmstat.  It
+# decays and drains the per-CPU free lists from a deferrable timer that
+# fires when a CPU happens to wake, so between runs of faults it leaves
+# the lists in one state or another at random, tens of instructions per
+# fault apart.  Held off, their state follows from the runs alone: it
+# settles after a few runs into one that alternates from run to run,
+# which rounds ordered ABBA cancel (the profile benchmark shows both).
+hold_vmstat() {
+	NP_STAT_INTERVAL=$(cat /proc/sys/vm/stat_interval) &&
+		echo 3600 >/proc/sys/vm/stat_interval || {
+		echo "bench: cannot hold off the vmstat work" >&2
+		return 1
+	}
+}
+
+release_vmstat() {
+	[ -z "${NP_STAT_INTERVAL:-}" ] ||
+		echo "$NP_STAT_INTERVAL" >/proc/sys/vm/stat_interval
+}
+
+# bench_warmup NODE MB: four runs of faults, not counted, as the rounds
+# make them: the first takes the node's memory from the buddy
+# allocator's large blocks, which no later run does, and the per-CPU
+# lists take three more to settle.
+bench_warmup() {
+	local i
+	for i in 1 2 3 4; do
+		sleep 2
+		bench_fault "$1" "$2" >/dev/null || return 1
+	done
+}
+
 # bench_fault NODE MB: fault MB under MPOL_BIND to NODE on CPU 1 (the
 # same CPU for every run: less noise under TCG); prints npops' line
 # (pages=, ns=, on_node=...), fails unless every page landed on NODE.

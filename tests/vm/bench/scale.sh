@@ -11,14 +11,19 @@
 #    policy on the same node;
 #  - with one private node, np_lookups doing 0, 1, 4 and 16 hash map
 #    lookups per decision.
-# Rounds interleave the cases.  Prints a table and writes scale.data
-# (CASE NODES LOOKUPS INSNS_OR_NS_PER_FAULT, medians) and scale.svg, the
+# Rounds interleave the cases, and order each case's two runs ABBA (as
+# bpf.sh does, for the same reason: a run leaves the page allocator in
+# one of two states some 50 instructions per fault apart, and the same
+# order in every round would give one policy the same state each time).
+# Prints a table and writes scale.data
+# (CASE NODES LOOKUPS INSNS_OR_NS_PER_FAULT, means) and scale.svg, the
 # plot, into the output directory.
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 ctl=/sys/kernel/debug/private_node_test
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-ROUNDS=${NP_BENCH_ROUNDS:-5}
+ROUNDS=${NP_BENCH_ROUNDS:-8}
+abba_rounds scale "$ROUNDS" || exit 1
 MB=32
 
 ranges=$(cat $ctl/ranges)
@@ -60,8 +65,10 @@ cost() {
 	echo $(($(kv ns "$out") * 10 / $(kv pages "$out")))
 }
 
-# One run first: the first faults after boot cost more.
-cost >/dev/null || exit 1
+# As the bpf benchmark: the vmstat work held off, four runs first, not
+# counted (the first faults after boot cost more).
+hold_vmstat || exit 1
+bench_warmup "$N" $MB || exit 1
 : >"$NP_OUT/scale.raw"
 for r in $(seq "$ROUNDS"); do
 	cases="n1 n2 n4 l1 l4 l16"
@@ -71,40 +78,51 @@ for r in $(seq "$ROUNDS"); do
 		n*) k=${c#n} l=0 ;;
 		l*) k=1 l=${c#l} ;;
 		esac
-		nodes "$k" || { echo "scale: cannot claim $k nodes" >&2; exit 1; }
-		# As bpf.sh: what a change set going finishes first, or the
-		# other vCPU's work counts in the fault's guest time.
-		sleep 2
-		b=$(cost) || exit 1
-		# shellcheck disable=SC2046
-		attach "$l" $(nodes_of "$k") || {
-			echo "scale: cannot attach np_lookups" >&2
-			exit 1
-		}
-		sleep 2
-		p=$(cost) || exit 1
+		for mode in $(abba_order "$r"); do
+			# nodes detaches every policy; BPF's run attaches.
+			nodes "$k" || {
+				echo "scale: cannot claim $k nodes" >&2
+				exit 1
+			}
+			# shellcheck disable=SC2046
+			[ $mode = builtin ] || attach "$l" $(nodes_of "$k") || {
+				echo "scale: cannot attach np_lookups" >&2
+				exit 1
+			}
+			# As bpf.sh: what a change set going finishes first,
+			# or the other vCPU's work counts in the fault's
+			# guest time.
+			sleep 2
+			if [ $mode = builtin ]; then
+				b=$(cost) || exit 1
+			else
+				p=$(cost) || exit 1
+			fi
+		done
 		echo "$c $k $l $b $p" >>"$NP_OUT/scale.raw"
 		echo "#   round $r: $k node(s), $l lookups: built-in $b, BPF $p (x10)" >&2
 	done
 done
+release_vmstat
 
 python3 - "$NP_OUT" "${NP_ICOUNT:-0}" <<'PY'
 import statistics, sys
 out, icount = sys.argv[1], sys.argv[2] == "1"
 rows = [l.split() for l in open(f"{out}/scale.raw")]
 unit = "guest instructions" if icount else "ns"
-# The figures are tenths: medians of integers, divided at the end, and
-# rounded half up, so that the table and the plot agree.
-med = {}
+# The figures are tenths, rounded half up at the end, so that the table
+# and the plot agree.  Means over all rounds: ordered ABBA, they give
+# each policy as many runs in either state of the allocator's lists.
+per = {}
 for c, k, l, b, p in rows:
-    med.setdefault((int(k), int(l)), []).append((int(b), int(p)))
+    per.setdefault((int(k), int(l)), []).append((int(b), int(p)))
 res = {}
-for key, v in med.items():
-    b = statistics.median(x[0] for x in v) / 10
-    p = statistics.median(x[1] for x in v) / 10
-    res[key] = (b, p, statistics.median(x[1] - x[0] for x in v) / 10)
+for key, v in per.items():
+    b = statistics.mean(x[0] for x in v) / 10
+    p = statistics.mean(x[1] for x in v) / 10
+    res[key] = (b, p, p - b)
 r = lambda v: int(v + 0.5)
-print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, median of rounds) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
+print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, means of rounds ABBA) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
 print("|---|---|---|---|---|---|")
 with open(f"{out}/scale.data", "w") as f:
     for (k, l) in sorted(res, key=lambda x: (x[1] > 0, x[0], x[1])):
