@@ -75,7 +75,7 @@ tap $? "the traced benchmark's table is headed as what it is"
 # With both the -icount fault and the traced decision of the run, the
 # bound the decision puts on the fault target is given, under a heading
 # of its own.
-printf '| Guest instructions per fault: built-in / BPF | 3800 | 3910 | | |\n' \
+printf '| Guest instructions per fault: built-in / BPF (the same four rounds) | 3800 | 3910 | | |\n' \
 	>>"$tmp/out/bench-icount/bpf.out"
 printf '| **BPF over the built-in policy** | | **116** |\n' \
 	>>"$tmp/out/bench-wall/path.out"

@@ -210,35 +210,34 @@ abba_order() {
 	esac
 }
 
-# hold_vmstat: the periodic vmstat work off until release_vmstat.  It
+# hold_vmstat: the periodic vmstat work off for the rest of the guest's
+# life (a benchmark's guest is its own and thrown away after it): the
+# interval set to an hour, which the pending work takes up when it next
+# runs; writing the old value back would wait for that too.  The work
 # decays and drains the per-CPU free lists from a deferrable timer that
 # fires when a CPU happens to wake, so between runs of faults it leaves
 # the lists in one state or another at random, tens of instructions per
-# fault apart.  Held off, their state follows from the runs alone: it
-# settles after a few runs into one that alternates from run to run,
-# which rounds ordered ABBA cancel (the profile benchmark shows both).
+# fault apart.  Held off, their state follows from the runs alone (in
+# the bpf benchmark's runs of 64 MiB it alternates from one run to the
+# next, which rounds ordered ABBA balance: the profile benchmark shows
+# it).
 hold_vmstat() {
-	NP_STAT_INTERVAL=$(cat /proc/sys/vm/stat_interval) &&
-		echo 3600 >/proc/sys/vm/stat_interval || {
+	echo 3600 >/proc/sys/vm/stat_interval || {
 		echo "bench: cannot hold off the vmstat work" >&2
 		return 1
 	}
 }
 
-release_vmstat() {
-	[ -z "${NP_STAT_INTERVAL:-}" ] ||
-		echo "$NP_STAT_INTERVAL" >/proc/sys/vm/stat_interval
-}
-
 # bench_warmup NODE MB: four runs of faults, not counted, as the rounds
-# make them: the first takes the node's memory from the buddy
-# allocator's large blocks, which no later run does, and the per-CPU
-# lists take three more to settle.
+# make them, each one's cost per fault on stderr: the first takes the
+# node's memory from the buddy allocator's large blocks, which no later
+# run does, and the per-CPU lists take two more to settle.
 bench_warmup() {
-	local i
+	local i out
 	for i in 1 2 3 4; do
 		sleep 2
-		bench_fault "$1" "$2" >/dev/null || return 1
+		out=$(bench_fault "$1" "$2") || return 1
+		echo "#   not counted: $(($(kv ns "$out") / $(kv pages "$out"))) per fault" >&2
 	done
 }
 

@@ -65,6 +65,5 @@ for r in $(seq "$ROUNDS"); do
 			{ "$NPCTL" detach --node "$N" >/dev/null || exit 1; }
 	done
 done
-release_vmstat
 cp /proc/kallsyms "$NP_OUT/kallsyms" || exit 1
 echo "# profile: $((s / 2)) runs marked" >&2

@@ -11,13 +11,16 @@
 #    policy on the same node;
 #  - with one private node, np_lookups doing 0, 1, 4 and 16 hash map
 #    lookups per decision.
-# Rounds interleave the cases, and order each case's two runs ABBA (as
-# bpf.sh does, for the same reason: a run leaves the page allocator in
-# one of two states some 50 instructions per fault apart, and the same
-# order in every round would give one policy the same state each time).
+# Rounds interleave the cases, and order each case's two runs ABBA.
+# With the vmstat work held off (hold_vmstat) the page allocator's lists
+# still change state here, some 20 instructions per fault apart, but
+# slowly, over several cases (not from run to run as in bpf.sh): a
+# case's two runs, adjacent, mostly share one, and ABBA with means over
+# the rounds (under -icount; medians on the wall clock, whose outliers
+# are the host's) spreads what is left evenly over both policies.
 # Prints a table and writes scale.data
-# (CASE NODES LOOKUPS INSNS_OR_NS_PER_FAULT, means) and scale.svg, the
-# plot, into the output directory.
+# (CASE NODES LOOKUPS INSNS_OR_NS_PER_FAULT) and scale.svg, the plot,
+# into the output directory.
 . "$NP_TESTS/lib.sh"
 N=$NP_NODE
 ctl=/sys/kernel/debug/private_node_test
@@ -78,6 +81,7 @@ for r in $(seq "$ROUNDS"); do
 		n*) k=${c#n} l=0 ;;
 		l*) k=1 l=${c#l} ;;
 		esac
+		b='' p=''
 		for mode in $(abba_order "$r"); do
 			# nodes detaches every policy; BPF's run attaches.
 			nodes "$k" || {
@@ -99,11 +103,12 @@ for r in $(seq "$ROUNDS"); do
 				p=$(cost) || exit 1
 			fi
 		done
+		[ -n "$b" ] && [ -n "$p" ] ||
+			{ echo "scale: case $c lost a run" >&2; exit 1; }
 		echo "$c $k $l $b $p" >>"$NP_OUT/scale.raw"
 		echo "#   round $r: $k node(s), $l lookups: built-in $b, BPF $p (x10)" >&2
 	done
 done
-release_vmstat
 
 python3 - "$NP_OUT" "${NP_ICOUNT:-0}" <<'PY'
 import statistics, sys
@@ -111,23 +116,29 @@ out, icount = sys.argv[1], sys.argv[2] == "1"
 rows = [l.split() for l in open(f"{out}/scale.raw")]
 unit = "guest instructions" if icount else "ns"
 # The figures are tenths, rounded half up at the end, so that the table
-# and the plot agree.  Means over all rounds: ordered ABBA, they give
-# each policy as many runs in either state of the allocator's lists.
+# and the plot agree.  Under -icount, means over all rounds: ordered
+# ABBA, they spread the allocator's states evenly over both policies.
+# On the wall clock, medians (and the median of the rounds' differences):
+# there the outliers are the host's.
+agg, how = (statistics.mean, "means") if icount else (statistics.median, "medians")
 per = {}
 for c, k, l, b, p in rows:
     per.setdefault((int(k), int(l)), []).append((int(b), int(p)))
 res = {}
 for key, v in per.items():
-    b = statistics.mean(x[0] for x in v) / 10
-    p = statistics.mean(x[1] for x in v) / 10
-    res[key] = (b, p, p - b)
+    b = agg(x[0] for x in v) / 10
+    p = agg(x[1] for x in v) / 10
+    res[key] = (b, p, agg(x[1] - x[0] for x in v) / 10)
 r = lambda v: int(v + 0.5)
-print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, means of rounds ABBA) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
+print(f"| private nodes | map lookups per decision | per fault, built-in ({unit}) | per fault, BPF ({unit}) | a decision adds ({unit}, {how} of rounds ABBA) | decisions per {'10^9 guest instructions' if icount else 'second'} |")
 print("|---|---|---|---|---|---|")
 with open(f"{out}/scale.data", "w") as f:
     for (k, l) in sorted(res, key=lambda x: (x[1] > 0, x[0], x[1])):
         b, p, d = res[(k, l)]
-        print(f"| {k} | {l} | {r(b)} | {r(p)} | {r(d)} | {r(1e9 / p)} |")
+        # Under -icount the means' difference is the difference of the
+        # means: from the rounded figures, so that the row adds up.
+        shown = r(p) - r(b) if icount else r(d)
+        print(f"| {k} | {l} | {r(b)} | {r(p)} | {shown} | {r(1e9 / p)} |")
         f.write(f"{k} {l} {b:.2f} {p:.2f} {d:.2f}\n")
 PY
 "$NP_TESTS/bench/plot-scale.py" "$NP_OUT/scale.data" "$NP_OUT/scale.svg" \
