@@ -233,11 +233,12 @@ hold_vmstat() {
 # node's memory from the buddy allocator's large blocks, which no later
 # run does, and the per-CPU lists take two more to settle.
 bench_warmup() {
-	local i out
+	local i out cost
 	for i in 1 2 3 4; do
 		sleep 2
 		out=$(bench_fault "$1" "$2") || return 1
-		echo "#   not counted: $(($(kv ns "$out") / $(kv pages "$out"))) per fault" >&2
+		cost=$(($(kv ns "$out") / $(kv pages "$out")))
+		echo "#   not counted: $cost guest ns per fault" >&2
 	done
 }
 

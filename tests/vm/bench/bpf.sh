@@ -64,7 +64,8 @@ for r in $(seq "$ROUNDS"); do
 		[ $mode = bpf ] &&
 			{ "$NPCTL" detach --node "$N" >/dev/null || exit 1; }
 	done
-	[ -n "$b" ] && [ -n "$p" ] || { echo "bpf: round $r lost a run" >&2; exit 1; }
+	[ -n "$b" ] && [ -n "$p" ] ||
+		{ echo "bpf: round $r lost a run" >&2; exit 1; }
 	first=$(abba_order "$r")
 	echo "$r $b $p ${first%% *}" >>"$NP_OUT/rounds"
 	echo "#   round $r: builtin $b bpf $p $RATE_UNIT" >&2
