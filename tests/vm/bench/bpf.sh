@@ -49,7 +49,8 @@ echo "# faults: $ROUNDS rounds of $MB MB, built-in and BPF, ABBA" >&2
 : >"$NP_OUT/rounds"
 for r in $(seq "$ROUNDS"); do
 	b='' p=''
-	for mode in $(abba_order "$r"); do
+	order=$(abba_order "$r")
+	for mode in $order; do
 		[ $mode = bpf ] &&
 			{ "$NPCTL" attach isolate --node "$N" >/dev/null || exit 1; }
 		# Let what the change set going (RCU callbacks, freeing of
@@ -66,8 +67,7 @@ for r in $(seq "$ROUNDS"); do
 	done
 	[ -n "$b" ] && [ -n "$p" ] ||
 		{ echo "bpf: round $r lost a run" >&2; exit 1; }
-	first=$(abba_order "$r")
-	echo "$r $b $p ${first%% *}" >>"$NP_OUT/rounds"
+	echo "$r $b $p ${order%% *}" >>"$NP_OUT/rounds"
 	echo "#   round $r: builtin $b bpf $p $RATE_UNIT" >&2
 done
 
