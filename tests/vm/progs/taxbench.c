@@ -3,7 +3,7 @@
  * taxbench: what ordinary memory costs, to measure the tax a kernel
  * change puts on work that never touches a private node.
  *
- *   taxbench [-r ROUNDS] WORKLOAD...
+ *   taxbench [-r ROUNDS] [-d DIR] [-a] WORKLOAD...
  *
  * Each workload runs ROUNDS times (7 by default) after one warm-up run;
  * the line it prints gives the median and the minimum cost of one
@@ -11,6 +11,19 @@
  * shift=0 a guest nanosecond is one executed guest instruction, so the
  * figures are path lengths.  Run it pinned to one CPU (taskset): forked
  * children inherit the CPU.
+ *
+ * Two things outside the kernel's code would otherwise change a figure
+ * from one run of taxbench to the next, by up to 1%:
+ *  - where the address space's randomisation puts a mapping decides
+ *    whether it has page tables of its own, which unmapping it frees
+ *    and the next mapping allocates and zeroes again, or shares them
+ *    with a neighbour.  taxbench runs itself again with randomisation
+ *    off (personality ADDR_NO_RANDOMIZE), so that every run lays out the
+ *    same mappings the same way; -a keeps it on.
+ *  - a tmpfs directory numbers its entries from a counter that only
+ *    grows, so creating and unlinking a file costs more or less as the
+ *    directory ages.  read and mix work in a directory of their own that
+ *    taxbench makes under DIR (/tmp by default) and removes at the end.
  *
  *   anon     fault in 64 MiB of anonymous memory, 4 KiB pages, and unmap
  *            it; the operation is one page (fault, zeroing, rmap, LRU,
@@ -32,10 +45,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,8 +60,11 @@
 #define PAGE		4096UL
 #define MAX_ROUNDS	101
 
-/* Where read and mix put their files (-d): a tmpfs, so no device waits. */
-static const char *dir = "/tmp";
+/*
+ * Where read and mix put their files: a directory of this run's own, made
+ * under -d, which should be a tmpfs so that no device waits.
+ */
+static char dir[200], read_path[256], mix_path[256];
 
 static double now_ns(void)
 {
@@ -120,7 +138,6 @@ static long run_mmap(void)
 	return 1000;
 }
 
-static char read_path[256];
 static char *read_buf;
 
 static long run_read(void)
@@ -145,14 +162,12 @@ static long run_read(void)
 static long run_mix(void)
 {
 	static char data[16 * 1024], back[16 * 1024];
-	char path[256];
 	size_t len = 256 * 1024;
 	int i, fd;
 	char *p;
 
-	snprintf(path, sizeof(path), "%s/taxbench-mix.%d", dir, getpid());
 	for (i = 0; i < 200; i++) {
-		fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+		fd = open(mix_path, O_CREAT | O_TRUNC | O_RDWR, 0600);
 		if (fd < 0)
 			return -1;
 		if (write(fd, data, sizeof(data)) != sizeof(data) ||
@@ -161,7 +176,7 @@ static long run_mix(void)
 			return -1;
 		}
 		close(fd);
-		if (unlink(path))
+		if (unlink(mix_path))
 			return -1;
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -182,8 +197,6 @@ static int setup_read(void)
 	if (!read_buf)
 		return -1;
 	memset(read_buf, 0x5a, MiB);
-	snprintf(read_path, sizeof(read_path), "%s/taxbench-read.%d", dir,
-		 getpid());
 	fd = open(read_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 	if (fd < 0)
 		return -1;
@@ -261,20 +274,43 @@ static int measure(const struct workload *w, int rounds)
 	return 0;
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr,
-		"usage: taxbench [-r ROUNDS] [-d DIR] WORKLOAD...\n"
-		"workloads: anon fork mmap read mix (see the source)\n");
-	return 2;
+	fprintf(f,
+		"usage: taxbench [-r ROUNDS] [-d DIR] [-a] WORKLOAD...\n"
+		"workloads: anon fork mmap read mix (see the source)\n"
+		"  -r ROUNDS  measured runs of each workload (7)\n"
+		"  -d DIR     where read and mix make their directory (/tmp)\n"
+		"  -a         keep the address space randomised\n");
+}
+
+/*
+ * Run this program again with the address space laid out the same way
+ * every time; returns only on failure.
+ */
+static int fixed_layout(char **argv)
+{
+	int cur = personality(0xffffffff);
+
+	if (cur == -1 || personality(cur | ADDR_NO_RANDOMIZE) == -1) {
+		fprintf(stderr, "taxbench: cannot turn randomisation off: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "taxbench: cannot run again from /proc/self/exe: %s\n",
+		strerror(errno));
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
+	const char *parent = "/tmp";
 	int rounds = 7, opt, i, ret = 0;
+	bool randomised = false;
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "r:d:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:d:ah")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -285,17 +321,23 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			dir = optarg;
+			parent = optarg;
+			break;
+		case 'a':
+			randomised = true;
 			break;
 		case 'h':
-			usage();
+			usage(stdout);
 			return 0;
 		default:
-			return usage();
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (optind == argc)
-		return usage();
+	if (optind == argc) {
+		usage(stderr);
+		return 2;
+	}
 	for (i = optind; i < argc; i++) {
 		for (k = 0; k < sizeof(workloads) / sizeof(workloads[0]); k++)
 			if (!strcmp(argv[i], workloads[k].name))
@@ -303,15 +345,32 @@ int main(int argc, char **argv)
 		if (k == sizeof(workloads) / sizeof(workloads[0])) {
 			fprintf(stderr, "taxbench: no workload '%s'\n",
 				argv[i]);
-			return usage();
+			usage(stderr);
+			return 2;
 		}
 	}
+	if (!randomised && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE))
+		return fixed_layout(argv);
+	if (snprintf(dir, sizeof(dir), "%s/taxbench.XXXXXX", parent) >=
+	    (int)sizeof(dir) || !mkdtemp(dir)) {
+		fprintf(stderr, "taxbench: cannot make a directory in %s: %s\n",
+			parent, strerror(errno));
+		return 1;
+	}
+	snprintf(read_path, sizeof(read_path), "%s/read", dir);
+	snprintf(mix_path, sizeof(mix_path), "%s/mix", dir);
 	for (i = optind; i < argc && !ret; i++) {
 		for (k = 0; strcmp(argv[i], workloads[k].name); k++)
 			;
 		ret = measure(&workloads[k], rounds);
 	}
-	if (read_path[0])
-		unlink(read_path);
+	/* read's file, and what a failed run of mix may have left. */
+	unlink(read_path);
+	unlink(mix_path);
+	if (rmdir(dir)) {
+		fprintf(stderr, "taxbench: cannot remove %s: %s\n", dir,
+			strerror(errno));
+		ret = 1;
+	}
 	return ret;
 }
