@@ -310,6 +310,8 @@ trace_bench_start() {
 }
 
 # trace_bench_end DIR: the tracer's verdict, then the table it leads to.
+# Returns the tracer's exit status if it failed (3: a fault waited for
+# the stopped vCPU), 1 if the table could not be made.
 trace_bench_end() {
 	local rc=0
 	wait "$trace_pid" || rc=$?
@@ -317,7 +319,7 @@ trace_bench_end() {
 	if [ $rc != 0 ]; then
 		echo "bench: the tracer failed (exit $rc):" \
 			"$(tail -n 1 "$1/trace.log")" >&2
-		return 1
+		return $rc
 	fi
 	"$here/bench/path-report.py" "$1" "$kbuild/vmlinux"
 }
@@ -372,18 +374,37 @@ if [ -n "$bench" ]; then
 	trace=$(sed -n 's/^# trace: //p' "$here/bench/$bench.sh")
 	cmdline=$(sed -n 's/^# cmdline: //p' "$here/bench/$bench.sh")
 	dir=$out/bench-$bench
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	# The host single-steps the guest through QEMU's gdb stub, or QEMU
-	# counts its instructions.
-	case $trace in
-	gdb) trace_bench_start "$dir" || exit 1 ;;
-	profile) profile_bench_start "$dir" || exit 1 ;;
-	'') ;;
-	*) echo "run.sh: $bench: unknown trace: $trace" >&2; exit 2 ;;
-	esac
-	echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
-	run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" "$device"
+	tcg_base=$tcg_opts
+	# A traced benchmark boots a second time if the tracer found a
+	# fault waiting for the vCPU that stepping kept stopped.
+	for attempt in 1 2; do
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tcg_opts=$tcg_base
+		# The host single-steps the guest through QEMU's gdb stub,
+		# or QEMU counts its instructions.
+		case $trace in
+		gdb) trace_bench_start "$dir" || exit 1 ;;
+		profile) profile_bench_start "$dir" || exit 1 ;;
+		'') ;;
+		*) echo "run.sh: $bench: unknown trace: $trace" >&2; exit 2 ;;
+		esac
+		echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
+		run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" \
+			"$device"
+		traced=0
+		if [ "$trace" = gdb ]; then
+			trace_bench_end "$dir" >"$dir/report" || traced=$?
+			if [ $traced = 3 ] && [ $attempt = 1 ]; then
+				echo "bench: a traced fault waited for the vCPU" \
+					"that stepping kept stopped; booting" \
+					"the guest again" >&2
+				rm -rf "$trace_tmp"
+				continue
+			fi
+		fi
+		break
+	done
 	cat "$dir/output" 2>/dev/null
 	rc=0
 	[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ] || rc=1
@@ -394,7 +415,7 @@ if [ -n "$bench" ]; then
 		rc=1
 	fi
 	case $trace in
-	gdb) trace_bench_end "$dir" || rc=1 ;;
+	gdb) cat "$dir/report"; [ $traced = 0 ] || rc=1 ;;
 	profile) profile_bench_end "$dir" || rc=1 ;;
 	esac
 	exit $rc

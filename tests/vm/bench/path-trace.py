@@ -19,6 +19,12 @@ to its return, then a line "fault N PC PC ...", every instruction of the
 next page fault on that CPU that makes a decision, from the exception's
 entry to the return to user mode.  Stepping masks interrupts and timers
 (QEMU's default single-step flags), so a line holds its own path only.
+
+The other vCPU stays stopped while one is stepped, so a fault that finds
+a lock held there, or waits for that vCPU to answer, spins for as long
+as it is stepped.  A fault that has not returned after MAX_FAULT_STEPS
+(several times a fault's length) is taken for one: the tracer then
+gives up with exit status 3, and run.sh boots the guest again.
 """
 
 import os
@@ -28,11 +34,14 @@ import time
 import gdb
 
 MAX_STEPS = 20000
-MAX_FAULT_STEPS = 200000
+# A fault takes some 3-4 thousand steps.
+MAX_FAULT_STEPS = 20000
+# Exit status: a fault waited for the stopped vCPU (run it again).
+WAITED = 3
 MAX_OTHER_FAULTS = 50
 
 
-def fail(msg):
+def fail(msg, status=1):
     """Give up, leaving the guest running: QEMU keeps a breakpoint, and a
     stopped guest stays stopped, after gdb goes without detaching."""
     sys.stderr.write("path-trace: %s\n" % msg)
@@ -42,7 +51,7 @@ def fail(msg):
             gdb.execute(cmd, to_string=True)
         except Exception:
             pass
-    os._exit(1)
+    os._exit(status)
 
 
 def wait_for(path, secs):
@@ -63,9 +72,10 @@ def reg(name):
     return int(gdb.selected_frame().read_register(name)) & (2**64 - 1)
 
 
-def step_until(done, limit, what):
+def step_until(done, limit, what, status=1):
     """Single-step from where the vCPU stopped until done(pc) holds of
-    the next PC; the PCs stepped through, the first one included."""
+    the next PC; the PCs stepped through, the first one included.  Fails
+    with @status after @limit steps."""
     pcs = [reg("rip")]
     for _ in range(limit):
         gdb.execute("stepi", to_string=True)
@@ -73,7 +83,8 @@ def step_until(done, limit, what):
         if done(pc):
             return pcs
         pcs.append(pc)
-    fail("%s did not return within %d instructions" % (what, limit))
+    fail("%s did not return within %d instructions" % (what, limit),
+         status)
 
 
 def trace_call():
@@ -98,7 +109,7 @@ def trace_fault(pf, at, cpu):
             fail("stopped at 0x%x, not at the page fault entry"
                  % reg("rip"))
         pcs = step_until(lambda pc: pc < 1 << 63, MAX_FAULT_STEPS,
-                         "a fault")
+                         "a fault (waiting for the stopped vCPU?)", WAITED)
         if at in pcs:
             bp.delete()
             return pcs
