@@ -24,7 +24,8 @@ The other vCPU stays stopped while one is stepped, so a fault that finds
 a lock held there, or waits for that vCPU to answer, spins for as long
 as it is stepped.  A fault that has not returned after MAX_FAULT_STEPS
 (several times a fault's length) is taken for one: the tracer then
-gives up with exit status 3, and run.sh boots the guest again.
+writes where it and the other vCPUs stand, gives up with exit status 3,
+and run.sh boots the guest again if the guest's own run was clean.
 """
 
 import os
@@ -83,8 +84,25 @@ def step_until(done, limit, what, status=1):
         if done(pc):
             return pcs
         pcs.append(pc)
+    if status == WAITED:
+        where(pcs)
     fail("%s did not return within %d instructions" % (what, limit),
          status)
+
+
+def where(pcs):
+    """For a fault given up on: the last PCs it ran and where the other
+    vCPUs stand (read while they are stopped), to be named by hand with
+    the guest's kallsyms, which the guest leaves as it runs on."""
+    sys.stderr.write("path-trace: the fault's last PCs: %s\n"
+                     % " ".join("%x" % p for p in pcs[-32:]))
+    stepped = gdb.selected_thread()
+    for t in gdb.selected_inferior().threads():
+        if t.num != stepped.num:
+            t.switch()
+            sys.stderr.write("path-trace: vCPU %d stopped at %x\n"
+                             % (t.num - 1, reg("rip")))
+    stepped.switch()
 
 
 def trace_call():

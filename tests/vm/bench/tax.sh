@@ -33,20 +33,23 @@ hold_vmstat || exit 1
 # randomisation off and works in a directory of its own).
 measure() {
 	local out w
+	local pat='^\([a-z]*\) median=\([0-9.]*\) min=\([0-9.]*\) .*'
 	for w in $WORK; do
 		echo 3 >/proc/sys/vm/drop_caches
-		out=$(taskset -c 1 "$NP_BIN/taxbench" -d $dir -r "$REPS" $w) || {
+		out=$(taskset -c 1 "$NP_BIN/taxbench" -d $dir -r "$REPS" \
+			$w) || {
 			echo "tax: taxbench $w failed in state $1" >&2
 			exit 1
 		}
-		echo "$out" | sed -n "s/^\([a-z]*\) median=\([0-9.]*\) min=\([0-9.]*\) .*/$1 $2 \1 \2 \3/p"
+		echo "$out" | sed -n "s/$pat/$1 $2 \1 \2 \3/p"
 	done
 }
 
 # One round first, not counted: on the unpatched kernel the first round
 # after boot measured the file mix 0.4% longer than the later rounds.
 echo "# tax: one round first, not counted" >&2
-measure warmup 0 >/dev/null
+out=$(measure warmup 0) || exit 1
+echo "$out" | sed 's/^/#   not counted: /' >&2
 
 if [ "$NP_KIND" = noclaim ]; then
 	# As many measurements as the patched kernel's two states make.

@@ -19,7 +19,7 @@
  *    and the next mapping allocates and zeroes again, or shares them
  *    with a neighbour.  taxbench runs itself again with randomisation
  *    off (personality ADDR_NO_RANDOMIZE), so that every run lays out the
- *    same mappings the same way; -a keeps it on.
+ *    same mappings the same way; -a leaves the setting as it finds it.
  *  - a tmpfs directory numbers its entries from a counter that only
  *    grows, so creating and unlinking a file costs more or less as the
  *    directory ages.  read and mix work in a directory of their own that
@@ -281,8 +281,11 @@ static void usage(FILE *f)
 		"workloads: anon fork mmap read mix (see the source)\n"
 		"  -r ROUNDS  measured runs of each workload (7)\n"
 		"  -d DIR     where read and mix make their directory (/tmp)\n"
-		"  -a         keep the address space randomised\n");
+		"  -a         leave address randomisation as it is\n");
 }
+
+/* Set for the run again, which must find the randomisation off. */
+#define FIXED_LAYOUT_ENV "TAXBENCH_FIXED_LAYOUT"
 
 /*
  * Run this program again with the address space laid out the same way
@@ -292,7 +295,14 @@ static int fixed_layout(char **argv)
 {
 	int cur = personality(0xffffffff);
 
-	if (cur == -1 || personality(cur | ADDR_NO_RANDOMIZE) == -1) {
+	if (getenv(FIXED_LAYOUT_ENV)) {
+		/* A set-user-ID file or a security module cleared it. */
+		fprintf(stderr,
+			"taxbench: still randomised after running again\n");
+		return 1;
+	}
+	if (cur == -1 || personality(cur | ADDR_NO_RANDOMIZE) == -1 ||
+	    setenv(FIXED_LAYOUT_ENV, "1", 1)) {
 		fprintf(stderr, "taxbench: cannot turn randomisation off: %s\n",
 			strerror(errno));
 		return 1;
@@ -352,7 +362,12 @@ int main(int argc, char **argv)
 	if (!randomised && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE))
 		return fixed_layout(argv);
 	if (snprintf(dir, sizeof(dir), "%s/taxbench.XXXXXX", parent) >=
-	    (int)sizeof(dir) || !mkdtemp(dir)) {
+	    (int)sizeof(dir)) {
+		fprintf(stderr, "taxbench: -d %s: the path is too long\n",
+			parent);
+		return 2;
+	}
+	if (!mkdtemp(dir)) {
 		fprintf(stderr, "taxbench: cannot make a directory in %s: %s\n",
 			parent, strerror(errno));
 		return 1;
