@@ -390,18 +390,21 @@ if [ -n "$bench" ]; then
 		'') ;;
 		*) echo "run.sh: $bench: unknown trace: $trace" >&2; exit 2 ;;
 		esac
-		echo "Benchmark $bench: booting a VM (TCG), then measuring..." >&2
+		echo "Benchmark $bench: booting a VM (TCG)," \
+			"then measuring..." >&2
 		run_one "bench/$bench" "${tmo:-900}" "$dir" 2 "${nodes:-1}" \
 			"$device"
+		rc=0
+		[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ] || rc=1
+		bad=$(grep -hE "$BAD_LOG" "$dir/dmesg" 2>/dev/null |
+			grep -vE "$EXPECTED_LOG" | head -n 1)
 		traced=0
 		[ "$trace" = gdb ] &&
 			{ trace_bench_end "$dir" >"$dir/report" || traced=$?; }
 		# Only when the guest's own run was clean: a fault that never
 		# returns because the kernel broke is a failure, not a wait.
-		if [ $traced = 3 ] && [ $attempt = 1 ] &&
-			[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ] &&
-			! grep -hE "$BAD_LOG" "$dir/dmesg" 2>/dev/null |
-				grep -qvE "$EXPECTED_LOG"; then
+		if [ $traced = 3 ] && [ $attempt = 1 ] && [ $rc = 0 ] &&
+			[ -z "$bad" ]; then
 			echo "bench: a traced fault waited for the vCPU that" \
 				"stepping kept stopped (see $dir.try1);" \
 				"booting the guest again" >&2
@@ -415,10 +418,6 @@ if [ -n "$bench" ]; then
 	done
 	[ -n "${retried:-}" ] && echo "$retried"
 	cat "$dir/output" 2>/dev/null
-	rc=0
-	[ "$(cat "$dir/rc" 2>/dev/null)" = 0 ] || rc=1
-	bad=$(grep -hE "$BAD_LOG" "$dir/dmesg" 2>/dev/null |
-		grep -vE "$EXPECTED_LOG" | head -n 1)
 	if [ -n "$bad" ]; then
 		echo "bench: kernel log: $bad" >&2
 		rc=1

@@ -274,7 +274,8 @@ static int measure(const struct workload *w, int rounds)
 	return 0;
 }
 
-static void usage(FILE *f)
+/* Returns the exit status of a usage error. */
+static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: taxbench [-r ROUNDS] [-d DIR] [-a] WORKLOAD...\n"
@@ -282,6 +283,7 @@ static void usage(FILE *f)
 		"  -r ROUNDS  measured runs of each workload (7)\n"
 		"  -d DIR     where read and mix make their directory (/tmp)\n"
 		"  -a         leave address randomisation as it is\n");
+	return 2;
 }
 
 /* Set for the run again, which must find the randomisation off. */
@@ -340,14 +342,11 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage(stderr);
 		}
 	}
-	if (optind == argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (optind == argc)
+		return usage(stderr);
 	for (i = optind; i < argc; i++) {
 		for (k = 0; k < sizeof(workloads) / sizeof(workloads[0]); k++)
 			if (!strcmp(argv[i], workloads[k].name))
@@ -355,8 +354,7 @@ int main(int argc, char **argv)
 		if (k == sizeof(workloads) / sizeof(workloads[0])) {
 			fprintf(stderr, "taxbench: no workload '%s'\n",
 				argv[i]);
-			usage(stderr);
-			return 2;
+			return usage(stderr);
 		}
 	}
 	if (!randomised && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE))
